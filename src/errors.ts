@@ -1,0 +1,72 @@
+/**
+ * The error catalogue: every error revoker raises carries a stable string `code`.
+ * Callers branch on `code`, never on message text. docs/errors.md lists every code,
+ * and test/unit/errors.test.ts keeps the two in step.
+ */
+
+export const ErrorCodes = {
+  /** The configuration file, environment or flags are invalid; the message names the field. */
+  CONFIG_ERR_INVALID: 'CONFIG_ERR_INVALID',
+  /** A secret reference ({ env } / { file }) could not be resolved. */
+  CONFIG_ERR_SECRET: 'CONFIG_ERR_SECRET',
+  /** An input row (CSV / JSONL / API body) failed validation; the message names row and field. */
+  INPUT_ERR_INVALID: 'INPUT_ERR_INVALID',
+  /** Parameters handed to a vendor call failed that endpoint's rules. */
+  CA_ERR_PARAMS: 'CA_ERR_PARAMS',
+  /** The vendor could not be reached (DNS, refused, TLS handshake failed): nothing was sent. */
+  CA_ERR_CONNECT: 'CA_ERR_CONNECT',
+  /** The vendor did not answer in time (connect, headers or body timeout). */
+  CA_ERR_TIMEOUT: 'CA_ERR_TIMEOUT',
+  /** The connection was reset or closed before a complete answer arrived. */
+  CA_ERR_RESET: 'CA_ERR_RESET',
+  /** The call was cancelled by us (shutdown). */
+  CA_ERR_ABORTED: 'CA_ERR_ABORTED',
+  /** The vendor answered with a body we cannot read (HTML page, empty, cut off). */
+  CA_ERR_RESPONSE: 'CA_ERR_RESPONSE',
+  /** The vendor says the certificate is already revoked. */
+  CA_ERR_ALREADY_REVOKED: 'CA_ERR_ALREADY_REVOKED',
+  /** Redis could not be reached or is configured unsafely. */
+  REDIS_ERR_UNAVAILABLE: 'REDIS_ERR_UNAVAILABLE',
+} as const;
+
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+export interface RevokerErrorOptions {
+  cause?: unknown;
+  /** Structured details safe to log (never a secret). */
+  details?: Record<string, unknown>;
+}
+
+export class RevokerError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown>;
+
+  constructor(code: ErrorCode, message: string, options: RevokerErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'RevokerError';
+    this.code = code;
+    this.details = options.details ?? {};
+  }
+}
+
+export function isRevokerError(value: unknown, code?: ErrorCode): value is RevokerError {
+  // Checks the name as well as the prototype: errors that crossed a process boundary lose it.
+  const named = value instanceof RevokerError || (value instanceof Error && value.name === 'RevokerError');
+  return named && (code === undefined || (value as RevokerError).code === code);
+}
+
+/** Turns any thrown value into an Error, so logs and records always have a message and a stack. */
+export function coerceError(value: unknown): Error {
+  if (value instanceof Error) return value;
+  return new Error(typeof value === 'string' ? value : `non-error thrown: ${safeString(value)}`, {
+    cause: value,
+  });
+}
+
+function safeString(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
