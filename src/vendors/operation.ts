@@ -23,13 +23,17 @@ export const OPERATION_NAMES = [
 ] as const;
 export type OperationName = (typeof OPERATION_NAMES)[number];
 
+/** Sectigo authenticates in the form body: a login, or (AutoRevokeSSL only) a SASP session id. */
+export type SectigoCredentials = { loginName: string; loginPassword: string } | { saspSessionID: string };
+
 export interface SectigoAccount {
   vendor: 'sectigo';
   transport: Transport;
-  loginName: string;
-  loginPassword: string;
+  credentials: SectigoCredentials;
   /** Send `test=Y` on every call that accepts it: the vendor validates but does not act. */
   rehearsal: boolean;
+  /** How long the account waits after -42 "call limit reached" (the vendor gives no time). */
+  defaultRateLimitWaitMs: number;
 }
 
 export interface DigicertAccount {
