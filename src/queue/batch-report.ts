@@ -1,0 +1,102 @@
+/**
+ * Batch status and reports: every item of a batch with its outcome, read in chunks so a
+ * 200,000-item batch is never held whole. Counts always add up to the batch's total: an item
+ * without a final record is `in-progress`.
+ */
+import type { BatchMeta, BatchStore } from './batch-store.ts';
+import { ITEM_OUTCOMES, type ItemOutcome, type ItemRecord } from './item-record.ts';
+import type { ResultStore } from './result-store.ts';
+
+export interface ReportItem {
+  row: number;
+  jobId: string;
+  account: string;
+  operation: string;
+  target: string;
+  outcome: ItemOutcome;
+  code: string;
+  message: string;
+  attempts: number;
+  /** ISO 8601, when final. */
+  finishedAt: string;
+  newOrderNumber: string;
+  requestId: string;
+  confirmed: boolean;
+  rehearsal: boolean;
+}
+
+export type OutcomeCounts = Record<ItemOutcome, number> & { total: number; retrying: number };
+
+export interface BatchReader {
+  meta(batchId: string): Promise<BatchMeta | undefined>;
+  /** Every item (valid rows in input order, then skipped rows), a chunk at a time. */
+  items(batchId: string): AsyncIterable<ReportItem[]>;
+  counts(batchId: string): Promise<OutcomeCounts>;
+}
+
+const CHUNK = 1000;
+
+export function emptyCounts(): OutcomeCounts {
+  const counts = { total: 0, retrying: 0 } as OutcomeCounts;
+  for (const outcome of ITEM_OUTCOMES) counts[outcome] = 0;
+  return counts;
+}
+
+/** Job ids are `account~operation~field~value` (src/jobs/job-id.ts). */
+function describeJobId(jobId: string): { account: string; operation: string; target: string } {
+  const [account = '', operation = '', field = '', ...rest] = jobId.split('~');
+  return { account, operation, target: `${field}=${rest.join('~')}` };
+}
+
+export function toReportItem(row: number, jobId: string, record: ItemRecord | undefined): ReportItem {
+  return {
+    row,
+    jobId,
+    ...describeJobId(jobId),
+    outcome: record?.outcome ?? 'in-progress',
+    code: record?.code ?? '',
+    message: record?.message ?? '',
+    attempts: record?.attempts.length ?? 0,
+    finishedAt: record?.finishedAt ? new Date(record.finishedAt).toISOString() : '',
+    newOrderNumber: record?.newOrderNumber ?? '',
+    requestId: record?.requestId ?? '',
+    confirmed: record?.confirmed ?? false,
+    rehearsal: record?.rehearsal ?? false,
+  };
+}
+
+export function createBatchReader(batches: BatchStore, results: ResultStore): BatchReader {
+  async function* items(batchId: string): AsyncIterable<ReportItem[]> {
+    const total = await batches.itemCount(batchId);
+    for (let start = 0; start < total; start += CHUNK) {
+      const refs = await batches.readItems(batchId, start, CHUNK);
+      const records = await results.getMany(refs.map((r) => r.jobId));
+      yield refs.map((ref, i) => toReportItem(ref.row, ref.jobId, records[i]));
+    }
+    const invalid = await batches.readInvalid(batchId);
+    if (invalid.length > 0) {
+      yield invalid.map((row) => ({
+        ...toReportItem(row.row, '', undefined),
+        outcome: 'skipped-invalid' as const,
+        code: 'INPUT_ERR_INVALID',
+        message: row.errors.map((e) => `${e.field}: ${e.message}`).join('; '),
+      }));
+    }
+  }
+
+  return {
+    meta: (batchId) => batches.readMeta(batchId),
+    items,
+    async counts(batchId) {
+      const counts = emptyCounts();
+      for await (const chunk of items(batchId)) {
+        for (const item of chunk) {
+          counts[item.outcome]++;
+          counts.total++;
+          if (item.outcome === 'in-progress' && item.attempts > 0) counts.retrying++;
+        }
+      }
+      return counts;
+    },
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * A batch in Redis: its metadata, the list of its items (row and job id, in input order), the
+ * rows skipped as invalid, and the staging list a submission fills before anything is enqueued.
+ * Item outcomes live in the results hash (result-store.ts), shared by every batch naming the job.
+ */
+import type { Redis } from 'ioredis';
+import type { KeySpace } from './keys.ts';
+
+export type BatchState = 'staging' | 'enqueuing' | 'submitted';
+
+export interface BatchMeta {
+  id: string;
+  /** Epoch ms. */
+  createdAt: number;
+  state: BatchState;
+  /** Data rows read from the input. */
+  rows: number;
+  valid: number;
+  invalid: number;
+  source: string;
+}
+
+export interface InvalidRow {
+  row: number;
+  errors: { field: string; message: string }[];
+}
+
+export interface BatchItemRef {
+  row: number;
+  jobId: string;
+}
+
+export interface BatchStore {
+  writeMeta(meta: BatchMeta): Promise<void>;
+  readMeta(batchId: string): Promise<BatchMeta | undefined>;
+  appendItems(batchId: string, items: readonly BatchItemRef[]): Promise<void>;
+  /** Items in input order, `count` at a time from `start`. */
+  readItems(batchId: string, start: number, count: number): Promise<BatchItemRef[]>;
+  itemCount(batchId: string): Promise<number>;
+  appendInvalid(batchId: string, rows: readonly InvalidRow[]): Promise<void>;
+  readInvalid(batchId: string): Promise<InvalidRow[]>;
+  listBatches(limit: number): Promise<string[]>;
+}
+
+export function createBatchStore(redis: Redis, keys: KeySpace): BatchStore {
+  return {
+    async writeMeta(meta) {
+      await redis
+        .multi()
+        .hset(keys.batchMeta(meta.id), {
+          id: meta.id,
+          createdAt: String(meta.createdAt),
+          state: meta.state,
+          rows: String(meta.rows),
+          valid: String(meta.valid),
+          invalid: String(meta.invalid),
+          source: meta.source,
+        })
+        .zadd(keys.batches, 'NX', meta.createdAt, meta.id)
+        .exec();
+    },
+    async readMeta(batchId) {
+      const hash = await redis.hgetall(keys.batchMeta(batchId));
+      if (!hash.id) return undefined;
+      return {
+        id: hash.id,
+        createdAt: Number(hash.createdAt),
+        state: hash.state as BatchState,
+        rows: Number(hash.rows),
+        valid: Number(hash.valid),
+        invalid: Number(hash.invalid),
+        source: hash.source ?? '',
+      };
+    },
+    async appendItems(batchId, items) {
+      if (items.length === 0) return;
+      await redis.rpush(keys.batchItems(batchId), ...items.map((i) => `${i.row}\t${i.jobId}`));
+    },
+    async readItems(batchId, start, count) {
+      const raw = await redis.lrange(keys.batchItems(batchId), start, start + count - 1);
+      return raw.map((line) => {
+        const tab = line.indexOf('\t');
+        return { row: Number(line.slice(0, tab)), jobId: line.slice(tab + 1) };
+      });
+    },
+    async itemCount(batchId) {
+      return redis.llen(keys.batchItems(batchId));
+    },
+    async appendInvalid(batchId, rows) {
+      if (rows.length === 0) return;
+      await redis.rpush(keys.batchInvalid(batchId), ...rows.map((r) => JSON.stringify(r)));
+    },
+    async readInvalid(batchId) {
+      return (await redis.lrange(keys.batchInvalid(batchId), 0, -1)).map((l) => JSON.parse(l) as InvalidRow);
+    },
+    async listBatches(limit) {
+      return redis.zrevrange(keys.batches, 0, limit - 1);
+    },
+  };
+}

@@ -1,0 +1,24 @@
+/**
+ * BullMQ options every account job gets. Attempts are decided by the processor (it dead-letters
+ * on the last one instead of failing), so BullMQ's own count only needs to be as high.
+ */
+import type { JobsOptions } from 'bullmq';
+
+export const BACKOFF_TYPE = 'revoker-full-jitter';
+
+export interface RetrySettings {
+  attempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export function accountJobOptions(retry: RetrySettings): JobsOptions {
+  return {
+    attempts: retry.attempts,
+    backoff: { type: BACKOFF_TYPE },
+    // Finished jobs leave Redis soon: the results hash is the durable record, not BullMQ.
+    removeOnComplete: { count: 1000 },
+    // Failed jobs are swept into the dead-letter queue, which keeps them.
+    removeOnFail: false,
+  };
+}

@@ -1,0 +1,42 @@
+/**
+ * Names of every queue and key revoker keeps in Redis. All share one hash-tagged prefix
+ * (`{revoker}` by default) so every key lands in one Redis Cluster slot.
+ */
+
+export interface KeySpace {
+  /** BullMQ prefix, e.g. `{revoker}`. */
+  prefix: string;
+  accountQueue(account: string): string;
+  deadLetterQueue: string;
+  /** Hash: job id → final (or interim) item record. The durable result, across batches. */
+  results: string;
+  /** Hash: account → halt record (JSON) while an account is halted. */
+  halts: string;
+  batchMeta(batchId: string): string;
+  /** List of `row<TAB>jobId` for every valid item of a batch, in input order. */
+  batchItems(batchId: string): string;
+  /** List of JSON `{ row, errors }` for rows skipped with --skip-invalid. */
+  batchInvalid(batchId: string): string;
+  /** List of validated items (JSON) a submission holds until every row has been checked. */
+  batchStaging(batchId: string): string;
+  /** Sorted set of batch ids by creation time. */
+  batches: string;
+}
+
+export const DEFAULT_PREFIX = '{revoker}';
+
+export function keySpace(prefix: string = DEFAULT_PREFIX): KeySpace {
+  const key = (...parts: string[]) => [prefix, ...parts].join(':');
+  return {
+    prefix,
+    accountQueue: (account) => `account-${account}`,
+    deadLetterQueue: 'dead-letter',
+    results: key('results'),
+    halts: key('halts'),
+    batchMeta: (batchId) => key('batch', batchId),
+    batchItems: (batchId) => key('batch', batchId, 'items'),
+    batchInvalid: (batchId) => key('batch', batchId, 'invalid'),
+    batchStaging: (batchId) => key('batch', batchId, 'staging'),
+    batches: key('batches'),
+  };
+}

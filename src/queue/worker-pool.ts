@@ -1,0 +1,156 @@
+/**
+ * Runs the workers of a process: one BullMQ Worker per account, with the account's concurrency
+ * and its rate limit as the queue's limiter (enforced in Redis, so it holds across every worker
+ * process on every host). Closing is idempotent, stops fetching, waits for in-flight calls up to
+ * a grace period, then cancels them.
+ */
+import { Queue, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { createAccountControl } from './account-control.ts';
+import { fullJitterDelayMs } from './backoff.ts';
+import { createDeadLetter, type DeadLetter } from './dead-letter.ts';
+import { accountJobOptions, BACKOFF_TYPE, type RetrySettings } from './job-options.ts';
+import type { KeySpace } from './keys.ts';
+import { type AccountRuntime, createProcessor } from './processor.ts';
+import { createRedis } from './redis-connection.ts';
+import { createResultStore } from './result-store.ts';
+
+export interface WorkerAccountSettings extends AccountRuntime {
+  concurrency: number;
+  rateLimit: { max: number; durationMs: number };
+}
+
+export interface WorkerPoolOptions {
+  redisUrl: string;
+  keys: KeySpace;
+  accounts: ReadonlyMap<string, WorkerAccountSettings>;
+  retry: RetrySettings;
+  logger: Logger;
+  /** How long close() waits for in-flight vendor calls before cancelling them. @defaultValue 30000 */
+  shutdownGraceMs?: number;
+  /** BullMQ lock duration: how long a crashed worker's job stays locked. @defaultValue 30000 */
+  lockDurationMs?: number;
+  /** How often stalled jobs are looked for. @defaultValue 15000 */
+  stalledIntervalMs?: number;
+  /** Stalls a job may have before BullMQ fails it (then it is dead-lettered). @defaultValue 2 */
+  maxStalledCount?: number;
+  /** How often failed jobs are swept into the dead-letter queue. @defaultValue 30000 */
+  sweepIntervalMs?: number;
+}
+
+export interface WorkerPool {
+  readonly accounts: string[];
+  close(): Promise<void>;
+  /** Cancel in-flight calls now (second signal). */
+  abort(): void;
+}
+
+export async function startWorkerPool(options: WorkerPoolOptions): Promise<WorkerPool> {
+  const { keys, logger } = options;
+  const store: Redis = createRedis(options.redisUrl, 'worker');
+  const results = createResultStore(store, keys);
+  const abort = new AbortController();
+  const queues = new Map<string, Queue>();
+  const queueFor = (account: string): Queue => {
+    let queue = queues.get(account);
+    if (!queue) {
+      queue = new Queue(keys.accountQueue(account), { connection: store, prefix: keys.prefix });
+      queues.set(account, queue);
+    }
+    return queue;
+  };
+  const dlqQueue = new Queue(keys.deadLetterQueue, { connection: store, prefix: keys.prefix });
+  const deadLetter: DeadLetter = createDeadLetter({
+    queue: dlqQueue,
+    results,
+    accountQueue: queueFor,
+    jobOptions: accountJobOptions(options.retry),
+  });
+
+  const workers: Worker[] = [];
+  const workerConnections: Redis[] = [];
+  for (const [account, settings] of options.accounts) {
+    const queue = queueFor(account);
+    const control = createAccountControl(account, queue, store, keys);
+    const processor = createProcessor({
+      accountName: account,
+      runtime: settings,
+      maxAttempts: options.retry.attempts,
+      results,
+      deadLetter,
+      control,
+      logger,
+      signal: abort.signal,
+    });
+    const connection = createRedis(options.redisUrl, 'worker');
+    workerConnections.push(connection);
+    const worker = new Worker(keys.accountQueue(account), processor, {
+      connection,
+      prefix: keys.prefix,
+      concurrency: settings.concurrency,
+      limiter: { max: settings.rateLimit.max, duration: settings.rateLimit.durationMs },
+      lockDuration: options.lockDurationMs ?? 30_000,
+      stalledInterval: options.stalledIntervalMs ?? 15_000,
+      maxStalledCount: options.maxStalledCount ?? 2,
+      settings: {
+        backoffStrategy: (attemptsMade: number, type?: string) =>
+          type === BACKOFF_TYPE ? fullJitterDelayMs(attemptsMade, options.retry) : 0,
+      },
+    });
+    worker.on('failed', (job, err) => {
+      // Our processor never fails a job on purpose; BullMQ does (stalled too often). Sweep it now.
+      logger.warn(
+        { account, jobId: job?.id, err: err.message },
+        'job failed in BullMQ; moving it to the dead-letter queue',
+      );
+      deadLetter
+        .sweepFailed(queue, account)
+        .catch((e: unknown) => logger.error({ account, err: String(e) }, 'sweep failed'));
+    });
+    worker.on('error', (err) => logger.error({ account, err: err.message }, 'worker error'));
+    workers.push(worker);
+    await deadLetter.sweepFailed(queue, account);
+  }
+
+  const sweeper = setInterval(() => {
+    for (const account of options.accounts.keys()) {
+      deadLetter
+        .sweepFailed(queueFor(account), account)
+        .catch((e: unknown) => logger.error({ account, err: String(e) }, 'sweep failed'));
+    }
+  }, options.sweepIntervalMs ?? 30_000);
+  sweeper.unref();
+
+  let closing: Promise<void> | undefined;
+  return {
+    accounts: [...options.accounts.keys()],
+    abort: () => abort.abort(),
+    close() {
+      closing ??= (async () => {
+        clearInterval(sweeper);
+        const grace = setTimeout(() => abort.abort(), options.shutdownGraceMs ?? 30_000);
+        grace.unref();
+        // Every step runs even if one throws.
+        const steps = [
+          ...workers.map((w) => () => w.close()),
+          ...[...queues.values(), dlqQueue].map((q) => () => q.close()),
+          ...[...workerConnections, store].map((c) => async () => {
+            await c.quit();
+          }),
+        ];
+        const failures: unknown[] = [];
+        for (const step of steps) {
+          try {
+            await step();
+          } catch (e) {
+            failures.push(e);
+          }
+        }
+        clearTimeout(grace);
+        if (failures.length > 0) throw new AggregateError(failures, 'worker pool closed with errors');
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { type DecisionContext, decide } from '../../../src/queue/decide.ts';
+import { makeOutcome, type Outcome, type OutcomeInit } from '../../../src/vendors/outcome.ts';
+
+const base: DecisionContext = {
+  kind: 'revoke',
+  attemptsMade: 0,
+  maxAttempts: 5,
+  earlierMayHaveTakenEffect: false,
+  defaultRateLimitWaitMs: 1000,
+};
+
+function outcome(init: Partial<OutcomeInit>): Outcome {
+  return makeOutcome({ class: 'done', vendor: 'sectigo', code: '0', message: '', latencyMs: 1, ...init });
+}
+
+describe('decide', () => {
+  it('completes done revokes as revoked and replaces as replaced', () => {
+    expect(decide(outcome({}), base)).toEqual({
+      action: 'complete',
+      itemOutcome: 'revoked',
+      confirmed: false,
+    });
+    expect(decide(outcome({}), { ...base, kind: 'replace' })).toMatchObject({ itemOutcome: 'replaced' });
+  });
+
+  it('keeps a DigiCert request waiting for approval as pending-approval', () => {
+    const pending = outcome({
+      vendor: 'digicert',
+      code: '201',
+      learned: { requestId: '7', requestStatus: 'pending' },
+    });
+    expect(decide(pending, base)).toMatchObject({ action: 'complete', itemOutcome: 'pending-approval' });
+  });
+
+  it('retries transient outcomes until the last attempt, then dead-letters', () => {
+    const transient = outcome({ class: 'transient', code: '-14' });
+    expect(decide(transient, { ...base, attemptsMade: 3 })).toEqual({ action: 'retry' });
+    expect(decide(transient, { ...base, attemptsMade: 4 })).toMatchObject({ action: 'dead-letter' });
+  });
+
+  it('waits the vendor time when rate-limited, else the default', () => {
+    expect(decide(outcome({ class: 'rate-limited', retryAfterMs: 7000 }), base)).toEqual({
+      action: 'rate-limit',
+      waitMs: 7000,
+    });
+    expect(decide(outcome({ class: 'rate-limited' }), base)).toEqual({ action: 'rate-limit', waitMs: 1000 });
+  });
+
+  it('halts on halt outcomes', () => {
+    expect(decide(outcome({ class: 'halt', code: '-16', message: 'Permission denied!' }), base)).toEqual({
+      action: 'halt',
+      reason: '-16 Permission denied!',
+    });
+  });
+
+  it('dead-letters permanent outcomes, already revoked included, on a first attempt', () => {
+    const already = outcome({ class: 'permanent', code: '-21', learned: { alreadyRevoked: true } });
+    expect(decide(already, base)).toMatchObject({ action: 'dead-letter' });
+  });
+
+  it('applies the ambiguity rule: already revoked after an attempt that may have worked is revoked (confirmed)', () => {
+    const already = outcome({ class: 'permanent', code: '-21', learned: { alreadyRevoked: true } });
+    expect(decide(already, { ...base, earlierMayHaveTakenEffect: true, attemptsMade: 1 })).toEqual({
+      action: 'complete',
+      itemOutcome: 'revoked',
+      confirmed: true,
+    });
+    // Only for revokes: a replace told "already revoked" has not produced a replacement.
+    expect(decide(already, { ...base, kind: 'replace', earlierMayHaveTakenEffect: true })).toMatchObject({
+      action: 'dead-letter',
+    });
+  });
+});
