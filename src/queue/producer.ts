@@ -9,7 +9,13 @@ import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { RevokerError } from '../errors.ts';
-import { type RowError, type ValidationContext, type ValidItem, validateRow } from '../jobs/input-row.ts';
+import {
+  type InputRow,
+  type RowError,
+  type ValidationContext,
+  type ValidItem,
+  validateInputRow,
+} from '../jobs/input-row.ts';
 import type { OperationName } from '../vendors/operation.ts';
 import { type BatchMeta, createBatchStore, type InvalidRow } from './batch-store.ts';
 import { FINAL_OUTCOMES } from './item-record.ts';
@@ -18,11 +24,7 @@ import type { KeySpace } from './keys.ts';
 import type { QueueJobData } from './queue-job.ts';
 import { createResultStore } from './result-store.ts';
 
-export interface InputRow {
-  /** The row as the user counts it in the input. */
-  rowNumber: number;
-  raw: Record<string, unknown>;
-}
+export type { InputRow };
 
 export interface ProducerOptions {
   /** A producer-role connection (fails fast); the producer does not close it. */
@@ -131,9 +133,10 @@ export function createProducer(options: ProducerOptions): Producer {
     const invalidRows: InvalidRow[] = [];
     let pending: string[] = [];
     await redis.del(staging);
-    for await (const { rowNumber, raw } of rows) {
+    for await (const row of rows) {
+      const rowNumber = row.rowNumber;
       meta.rows++;
-      const result = validateRow(raw, rowNumber, options.validation);
+      const result = validateInputRow(row, options.validation);
       if (result.ok) {
         meta.valid++;
         pending.push(JSON.stringify(result.item));

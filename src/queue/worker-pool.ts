@@ -138,6 +138,7 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
           ...[...workerConnections, store].map((c) => async () => {
             await c.quit();
           }),
+          ...[...options.accounts.values()].map((a) => () => a.account.transport.close()),
         ];
         const failures: unknown[] = [];
         for (const step of steps) {

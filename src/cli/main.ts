@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+/**
+ * The `revoker` command: parses argv and hands each command to its own module. Owns the exit code.
+ */
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+import { accountCommand } from './account-command.ts';
+import { batchCommand } from './batch-command.ts';
+import { demoCommand } from './demo-command.ts';
+import { dlqCommand } from './dlq-command.ts';
+import { reportError } from './exit-codes.ts';
+import { sandboxCommand } from './sandbox-command.ts';
+import type { CommandEnv } from './shared-options.ts';
+import { submitCommand } from './submit-command.ts';
+import { workerCommand } from './worker-command.ts';
+
+export async function main(argv: readonly string[], io: Partial<CommandEnv> = {}): Promise<number> {
+  const env: CommandEnv = {
+    env: io.env ?? process.env,
+    stdout: io.stdout ?? process.stdout,
+    stderr: io.stderr ?? process.stderr,
+  };
+  let exitCode = 0;
+  const setExit = (code: number) => {
+    exitCode = code;
+  };
+  const program = new Command('revoker')
+    .description('Revoke and replace certificates in bulk through CA vendor APIs (Sectigo, DigiCert)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => env.stdout.write(s),
+      writeErr: (s) => env.stderr.write(s),
+    })
+    .addCommand(submitCommand(env, setExit))
+    .addCommand(workerCommand(env, setExit))
+    .addCommand(batchCommand(env, setExit))
+    .addCommand(accountCommand(env, setExit))
+    .addCommand(dlqCommand(env, setExit))
+    .addCommand(demoCommand(env, setExit))
+    .addCommand(sandboxCommand());
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help')
+      return 0;
+    if (typeof code === 'string' && code.startsWith('commander.')) return 2;
+    return reportError(error, env.stderr);
+  }
+}
+
+if (
+  process.argv[1] &&
+  fileURLToPath(import.meta.url) === (await import('node:fs')).realpathSync(process.argv[1])
+) {
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -1,0 +1,106 @@
+/**
+ * `revoker submit FILE`: validate every row, enqueue them, optionally watch and write the report.
+ */
+
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { Command, Option } from 'commander';
+import { readInputRows } from '../jobs/input-file.ts';
+import type { Revoker } from '../open-revoker.ts';
+import { type ReportFormat, writeReport } from '../queue/report-format.ts';
+import { EXIT } from './exit-codes.ts';
+import { type CommandEnv, withRevoker } from './shared-options.ts';
+import { waitForBatch } from './wait-for-batch.ts';
+
+export interface SubmitFlags {
+  config?: string;
+  batch?: string;
+  skipInvalid?: boolean;
+  wait?: boolean;
+  report?: string;
+  format: ReportFormat;
+  inputFormat?: 'csv' | 'jsonl';
+}
+
+export function submitCommand(io: CommandEnv, setExit: (code: number) => void): Command {
+  return new Command('submit')
+    .description(
+      'validate FILE (CSV with a header row, or JSONL) and enqueue every row; nothing is enqueued if a row is invalid',
+    )
+    .argument('<file>', 'the input file')
+    .option('--config <path>', 'configuration file (default: $REVOKER_CONFIG or ./revoker.config.json)')
+    .option('--batch <id>', 'batch id (default: generated and printed)')
+    .option('--skip-invalid', 'enqueue the valid rows and report the invalid ones as skipped-invalid')
+    .option(
+      '--wait',
+      'watch the batch until every item is final (exit 1 if any was dead-lettered, 3 on a halted account)',
+    )
+    .option('--report <path>', 'write the batch report here when done (implies --wait)')
+    .addOption(new Option('--format <format>', 'report format').choices(['json', 'csv']).default('json'))
+    .addOption(
+      new Option('--input-format <format>', 'input format (default: from the file extension)').choices([
+        'csv',
+        'jsonl',
+      ]),
+    )
+    .action(async (file: string, flags: SubmitFlags) => {
+      setExit(await runSubmit(file, flags, io));
+    });
+}
+
+export async function runSubmit(file: string, flags: SubmitFlags, io: CommandEnv): Promise<number> {
+  return withRevoker(flags, io, async (revoker) => {
+    const summary = await revoker.producer.submit(
+      readInputRows(file, flags.inputFormat ? { format: flags.inputFormat } : {}),
+      {
+        ...(flags.batch ? { batchId: flags.batch } : {}),
+        skipInvalid: flags.skipInvalid === true,
+        source: file,
+      },
+    );
+    io.stdout.write(
+      `batch ${summary.batchId}: ${summary.rows} rows, ${summary.valid} valid, ${summary.invalid} skipped as invalid; ` +
+        `${summary.enqueued} enqueued, ${summary.alreadyFinished} already finished earlier\n`,
+    );
+    for (const error of summary.errors.slice(0, 20)) {
+      io.stderr.write(`  skipped row ${error.row}, ${error.field}: ${error.message}\n`);
+    }
+    if (!flags.wait && !flags.report) return EXIT.ok;
+    return watchAndReport(revoker, summary.batchId, flags, io);
+  });
+}
+
+export async function watchAndReport(
+  revoker: Revoker,
+  batchId: string,
+  flags: { report?: string; format: ReportFormat },
+  io: CommandEnv,
+): Promise<number> {
+  const result = await waitForBatch(revoker, batchId, { out: io.stdout });
+  if (flags.report) await writeReportFile(revoker, batchId, flags.format, flags.report);
+  const c = result.counts;
+  io.stdout.write(
+    `batch ${batchId}: ${c.revoked} revoked, ${c.replaced} replaced, ${c['pending-approval']} pending-approval, ` +
+      `${c['dead-lettered']} dead-lettered, ${c['skipped-invalid']} skipped-invalid, ${c['in-progress']} in-progress` +
+      ` (total ${c.total})${flags.report ? `; report: ${flags.report}` : ''}\n`,
+  );
+  if (result.kind === 'halted') {
+    io.stderr.write(
+      `revoker: account ${result.account} is halted: ${result.halt.reason}\n` +
+        `  fix the cause, then: revoker account resume ${result.account}\n`,
+    );
+    return EXIT.halted;
+  }
+  return c['dead-lettered'] > 0 ? EXIT.deadLettered : EXIT.ok;
+}
+
+export async function writeReportFile(revoker: Revoker, batchId: string, format: ReportFormat, path: string) {
+  const out = createWriteStream(path);
+  await writeReport(revoker.batches, batchId, format, {
+    write: async (chunk) => {
+      if (!out.write(chunk)) await once(out, 'drain');
+    },
+  });
+  out.end();
+  await once(out, 'finish');
+}

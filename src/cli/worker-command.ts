@@ -1,0 +1,89 @@
+/**
+ * `revoker worker`: runs the accounts' workers until SIGTERM / SIGINT. The first signal stops
+ * taking jobs and lets calls in flight finish (bounded by --grace-ms); a second exits at once.
+ */
+import { Command } from 'commander';
+import { createLogger } from '../logger.ts';
+import { runWorker } from '../run-worker.ts';
+import { EXIT } from './exit-codes.ts';
+import { type CommandEnv, configFrom } from './shared-options.ts';
+
+export interface WorkerFlags {
+  config?: string;
+  account?: string[];
+  graceMs: string;
+  logLevel?: string;
+}
+
+export function workerCommand(io: CommandEnv, setExit: (code: number) => void): Command {
+  return new Command('worker')
+    .description("work on the accounts' queues (every configured account, or --account NAME …)")
+    .option('--config <path>', 'configuration file (default: $REVOKER_CONFIG or ./revoker.config.json)')
+    .option('--account <name...>', 'only these accounts')
+    .option('--grace-ms <ms>', 'on SIGTERM, how long calls in flight may take to finish', '30000')
+    .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent', 'info')
+    .action(async (flags: WorkerFlags) => {
+      setExit(await runWorkerProcess(flags, io));
+    });
+}
+
+export async function runWorkerProcess(flags: WorkerFlags, io: CommandEnv): Promise<number> {
+  const graceMs = Number(flags.graceMs);
+  if (!Number.isInteger(graceMs) || graceMs < 0) {
+    io.stderr.write(`revoker: --grace-ms: expected a whole number of milliseconds, got "${flags.graceMs}"\n`);
+    return EXIT.invalid;
+  }
+  const config = await configFrom(flags, io);
+  const logger = createLogger({ name: 'worker', level: (flags.logLevel ?? 'info') as 'info' });
+  const pool = await runWorker({
+    config,
+    env: io.env,
+    logger,
+    ...(flags.account ? { accounts: flags.account } : {}),
+    tuning: { shutdownGraceMs: graceMs, ...tuningFromEnv(io.env) },
+  });
+  return new Promise<number>((resolve) => {
+    let signals = 0;
+    const onSignal = (signal: NodeJS.Signals) => {
+      signals++;
+      if (signals > 1) {
+        logger.warn({ signal }, 'second signal: cancelling calls in flight and exiting now');
+        pool.abort();
+        process.exit(130);
+      }
+      logger.info({ signal }, 'stopping: no new jobs; waiting for calls in flight');
+      // A watchdog in case closing hangs (a Redis that never answers).
+      setTimeout(() => process.exit(1), graceMs + 15_000).unref();
+      pool.close().then(
+        () => {
+          logger.info('worker stopped');
+          resolve(EXIT.ok);
+        },
+        (error: unknown) => {
+          logger.error({ err: String(error) }, 'worker stopped with errors');
+          resolve(1);
+        },
+      );
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  });
+}
+
+/**
+ * Timings operators (and fault tests) may shorten: REVOKER_LOCK_DURATION_MS,
+ * REVOKER_STALLED_INTERVAL_MS (how fast a crashed worker's jobs are picked up again).
+ */
+function tuningFromEnv(env: CommandEnv['env']): { lockDurationMs?: number; stalledIntervalMs?: number } {
+  const read = (name: string) => {
+    const value = env[name];
+    if (value === undefined || value === '') return undefined;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n <= 0)
+      throw new Error(`${name}: expected a positive whole number of milliseconds`);
+    return n;
+  };
+  const lock = read('REVOKER_LOCK_DURATION_MS');
+  const stalled = read('REVOKER_STALLED_INTERVAL_MS');
+  return { ...(lock ? { lockDurationMs: lock } : {}), ...(stalled ? { stalledIntervalMs: stalled } : {}) };
+}

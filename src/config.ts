@@ -1,0 +1,603 @@
+/**
+ * Configuration: one zod schema that is both the type and the validation of
+ * `revoker.config.json`, resolved once at start-up in layers and then deep-frozen.
+ *
+ *   schema defaults < config file < environment (`REDIS_URL`) < explicit overrides (CLI flags)
+ *
+ * A bad file stops start-up with one RevokerError (CONFIG_ERR_INVALID) that lists every problem
+ * by field path and says what to write instead (`accounts.acme.rateLimit.max: expected a positive
+ * integer`). Unknown keys are errors: a typo must not silently fall back to a default.
+ *
+ * Secrets are never written in the file, only referenced (`{ "env": "NAME" }` or
+ * `{ "file": "path" }`); src/secrets.ts resolves them in memory when a worker starts.
+ *
+ * Library code never reads `process.env`: entry points pass it in as `env`.
+ */
+
+import { readFile as fsReadFile } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
+import { RevokerError } from './errors.ts';
+import { HTTP_CLIENT_DEFAULTS } from './vendors/http-client.ts';
+
+/** The environment, as entry points pass it (`process.env`). */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** Where the config file is looked for when neither `--config` nor `REVOKER_CONFIG` names one. */
+export const DEFAULT_CONFIG_PATH = 'revoker.config.json';
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+export const DEFAULT_REDIS_PREFIX = '{revoker}';
+export const SECTIGO_DEFAULT_BASE_URL = 'https://secure.trust-provider.com/products/';
+export const DIGICERT_DEFAULT_BASE_URL = 'https://www.digicert.com/services/v2';
+
+/** Account names become part of queue names, Redis keys and job ids: a small, safe alphabet. */
+export const ACCOUNT_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+export const accountNameSchema = z.string({ error: 'expected an account name' }).regex(ACCOUNT_NAME_PATTERN, {
+  error:
+    'account names are 1 to 64 letters, digits, "_" or "-" (the name becomes part of queue names and job ids)',
+});
+
+// ---------------------------------------------------------------------------------------------
+// Field schemas
+
+function positiveInt(what = 'a positive integer') {
+  const error = `expected ${what}`;
+  return z.int({ error }).positive({ error });
+}
+
+function nonEmptyString(what: string) {
+  const error = `expected ${what}`;
+  return z.string({ error }).min(1, { error });
+}
+
+/** A strict object whose unknown-key message says what was probably meant. */
+function strictObject<T extends z.core.$ZodLooseShape>(shape: T) {
+  const allowed = Object.keys(shape);
+  return z.strictObject(shape, {
+    error: (issue) => {
+      if (issue.code === 'unrecognized_keys') return unknownKeysMessage(issue.keys, allowed);
+      if (issue.code === 'invalid_type') return 'expected an object';
+      return undefined;
+    },
+  });
+}
+
+function httpsUrl() {
+  return z.string({ error: 'expected an https:// URL' }).superRefine((value, ctx) => {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `expected an https:// URL, got "${value}"` });
+      return;
+    }
+    if (url.protocol !== 'https:') {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          `must be an https:// URL, got "${url.protocol}//…": the vendors refuse plain http ` +
+          '(Sectigo answers -1) and credentials would cross the network in clear text',
+      });
+    }
+  });
+}
+
+const redisUrlSchema = z
+  .string({ error: 'expected a redis:// or rediss:// URL' })
+  .superRefine((value, ctx) => {
+    let protocol = '';
+    try {
+      protocol = new URL(value).protocol;
+    } catch {
+      // falls through to the message below
+    }
+    if (protocol !== 'redis:' && protocol !== 'rediss:') {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'expected a redis:// or rediss:// URL, e.g. "redis://127.0.0.1:6379"',
+      });
+    }
+  });
+
+// Redis Cluster hashes only the part between the first `{` and the next `}`: with a tag, every
+// key of a queue lands in one slot, so BullMQ's multi-key scripts work on a cluster.
+const redisPrefixSchema = z
+  .string({ error: 'expected a key prefix such as "{revoker}"' })
+  .regex(/^[^{}]*\{[^{}]+\}/, {
+    error:
+      'expected a hash-tagged prefix such as "{revoker}" or "{revoker-prod}": without a non-empty {…} tag ' +
+      "a queue's keys spread over Redis Cluster slots and BullMQ's scripts fail there",
+  })
+  .refine((value) => !/\s/.test(value), { error: 'a key prefix cannot contain white space' });
+
+const ENV_VAR_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+const envSecretRef = z.strictObject({
+  env: z
+    .string({ error: 'expected the name of an environment variable' })
+    .regex(ENV_VAR_PATTERN, { error: 'expected the name of an environment variable (letters, digits, _)' }),
+});
+const fileSecretRef = z.strictObject({ file: nonEmptyString('the path of a file that holds the secret') });
+
+/** A reference to a secret: the value itself never appears in the config file. */
+export const secretRefSchema = z.union([envSecretRef, fileSecretRef], {
+  error: (issue) =>
+    typeof issue.input === 'string'
+      ? literalSecretMessage(issue.path ?? [])
+      : 'expected { "env": "NAME" } or { "file": "PATH" } (exactly one of the two)',
+});
+export type SecretRef = z.output<typeof secretRefSchema>;
+
+function durationMs() {
+  return positiveInt('a positive integer number of milliseconds');
+}
+
+function rateLimitSchema(defaults: { max: number; durationMs: number }) {
+  return strictObject({
+    /** Jobs the account may start per window, across every worker on every host. */
+    max: positiveInt().default(defaults.max),
+    /** The window, in milliseconds. */
+    durationMs: durationMs().default(defaults.durationMs),
+  }).prefault({});
+}
+
+const timeoutsSchema = strictObject({
+  /**
+   * TCP + TLS handshake.
+   * @defaultValue 10000
+   */
+  connectMs: durationMs().default(HTTP_CLIENT_DEFAULTS.connectTimeoutMs),
+  /**
+   * From the request written to the response headers.
+   * @defaultValue 30000
+   */
+  headersMs: durationMs().default(HTTP_CLIENT_DEFAULTS.headersTimeoutMs),
+  /**
+   * Longest pause between two chunks of the response body.
+   * @defaultValue 30000
+   */
+  bodyMs: durationMs().default(HTTP_CLIENT_DEFAULTS.bodyTimeoutMs),
+}).prefault({});
+
+// ---------------------------------------------------------------------------------------------
+// Accounts
+
+const sectigoCredentialsSchema = strictObject({
+  /** Not a secret: may be written in the file. At most 64 characters (the vendor's limit). */
+  loginName: nonEmptyString('the login name')
+    .max(64, { error: 'at most 64 characters (the vendor limit)' })
+    .optional(),
+  loginPassword: secretRefSchema.optional(),
+  /** Instead of loginName + loginPassword (AutoRevokeSSL only). */
+  saspSessionID: secretRefSchema.optional(),
+})
+  .superRefine((c, ctx) => {
+    if (c.saspSessionID !== undefined) {
+      if (c.loginName !== undefined || c.loginPassword !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['saspSessionID'],
+          message: 'give either saspSessionID or loginName + loginPassword, not both',
+        });
+      }
+      return;
+    }
+    if (c.loginName === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['loginName'],
+        message: 'required (or give saspSessionID instead)',
+      });
+    }
+    if (c.loginPassword === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['loginPassword'],
+        message: 'required: write { "env": "NAME" } or { "file": "PATH" }',
+      });
+    }
+  })
+  .transform(
+    (c): SectigoCredentialRefs =>
+      c.saspSessionID !== undefined
+        ? { saspSessionID: c.saspSessionID }
+        : { loginName: c.loginName!, loginPassword: c.loginPassword! },
+  );
+
+/** Sectigo credentials as configured: the password or session id is a reference, not the value. */
+export type SectigoCredentialRefs =
+  | { loginName: string; loginPassword: SecretRef }
+  | { saspSessionID: SecretRef };
+
+const sectigoAccountSchema = strictObject({
+  vendor: z.literal('sectigo'),
+  /**
+   * The Partner API root; https only.
+   * @defaultValue `https://secure.trust-provider.com/products/`
+   */
+  baseUrl: httpsUrl().default(SECTIGO_DEFAULT_BASE_URL),
+  credentials: sectigoCredentialsSchema,
+  /**
+   * Sectigo publishes no limit for the Partner API: start conservative and let -42 pause the account.
+   * @defaultValue `{ max: 5, durationMs: 1000 }`
+   */
+  rateLimit: rateLimitSchema({ max: 5, durationMs: 1000 }),
+  /**
+   * Calls in flight at once per worker process.
+   * @defaultValue 10
+   */
+  concurrency: positiveInt().default(10),
+  /**
+   * Send `test=Y` on every call: the vendor validates the request but revokes nothing.
+   * @defaultValue false
+   */
+  rehearsal: z.boolean({ error: 'expected true or false' }).default(false),
+  /** A PEM file of extra CA certificates to trust (a private CA, the sandbox's). */
+  caFile: nonEmptyString('a file path').optional(),
+  timeouts: timeoutsSchema,
+  /**
+   * How long the account's queue waits after -42 "call limit reached" (the vendor names no time).
+   * @defaultValue 60000
+   */
+  rateLimitWaitMs: durationMs().default(60_000),
+});
+
+const digicertAccountSchema = strictObject({
+  vendor: z.literal('digicert'),
+  /**
+   * The CertCentral Services API root; https only.
+   * @defaultValue `https://www.digicert.com/services/v2`
+   */
+  baseUrl: httpsUrl().default(DIGICERT_DEFAULT_BASE_URL),
+  credentials: strictObject({
+    /** Sent as `X-DC-DEVKEY`. */
+    apiKey: secretRefSchema,
+  }),
+  /**
+   * DigiCert documents 100 requests per 5 s and 1000 per 3 min per key. The queue limiter has one
+   * window, so this enforces the first; the second comes back as 429 and waits rateLimitWaitMs.
+   * For a long run without any 429, `{ max: 5, durationMs: 1000 }` stays under both.
+   * @defaultValue `{ max: 100, durationMs: 5000 }`
+   */
+  rateLimit: rateLimitSchema({ max: 100, durationMs: 5000 }),
+  /**
+   * Calls in flight at once per worker process.
+   * @defaultValue 10
+   */
+  concurrency: positiveInt().default(10),
+  /**
+   * Ask for `skip_approval` (admin keys only): the revocation is final at once, no request is created.
+   * @defaultValue false
+   */
+  skipApproval: z.boolean({ error: 'expected true or false' }).default(false),
+  /**
+   * Approve our own pending revoke requests (needs a key allowed to approve). Off by default: an
+   * organisation's approval step is its own decision; jobs then wait for a person to approve.
+   * @defaultValue false
+   */
+  autoApprove: z.boolean({ error: 'expected true or false' }).default(false),
+  /**
+   * How often a pending revoke request is looked at again.
+   * @defaultValue 60000
+   */
+  approvalPollIntervalMs: durationMs().default(60_000),
+  /** A PEM file of extra CA certificates to trust (a private CA, the sandbox's). */
+  caFile: nonEmptyString('a file path').optional(),
+  timeouts: timeoutsSchema,
+  /**
+   * How long the account's queue waits after a 429 that carries no Retry-After.
+   * @defaultValue 60000
+   */
+  rateLimitWaitMs: durationMs().default(60_000),
+});
+
+const accountSchema = z.discriminatedUnion('vendor', [sectigoAccountSchema, digicertAccountSchema], {
+  error: (issue) =>
+    isPlainObject(issue.input) ? 'expected "sectigo" or "digicert"' : 'expected an object with a "vendor"',
+});
+
+// ---------------------------------------------------------------------------------------------
+// The whole file
+
+export const configSchema = strictObject({
+  redis: strictObject({
+    /**
+     * Overridden by the `REDIS_URL` environment variable.
+     * @defaultValue `redis://127.0.0.1:6379`
+     */
+    url: redisUrlSchema.default(DEFAULT_REDIS_URL),
+    /**
+     * Prefix of every key; must carry a Redis Cluster hash tag.
+     * @defaultValue `{revoker}`
+     */
+    prefix: redisPrefixSchema.default(DEFAULT_REDIS_PREFIX),
+  }).prefault({}),
+  /**
+   * Vendor accounts by name.
+   * @defaultValue `{}`
+   */
+  accounts: z
+    .record(accountNameSchema, accountSchema, { error: 'expected an object of accounts by name' })
+    .default(() => ({})),
+  /** Retries of transient failures: exponential backoff with full jitter, capped. */
+  retry: strictObject({
+    /**
+     * Attempts per job, the first included; after the last one the job is dead-lettered.
+     * @defaultValue 8
+     */
+    attempts: positiveInt().max(1000, { error: 'at most 1000' }).default(8),
+    /**
+     * The first retry waits up to this long; each further retry doubles the ceiling.
+     * @defaultValue 1000
+     */
+    baseDelayMs: durationMs().default(1000),
+    /**
+     * No retry waits longer than this.
+     * @defaultValue 300000
+     */
+    maxDelayMs: durationMs().default(300_000),
+  })
+    .refine((r) => r.maxDelayMs >= r.baseDelayMs, {
+      path: ['maxDelayMs'],
+      error: 'must be at least retry.baseDelayMs',
+    })
+    .prefault({}),
+});
+
+/** What the config file (and the overrides) may hold, before defaults are filled in. */
+export type RevokerConfigInput = z.input<typeof configSchema>;
+
+export type DeepReadonly<T> = T extends (infer U)[]
+  ? readonly DeepReadonly<U>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
+
+type DeepPartial<T> = T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
+
+/** The validated, complete and frozen configuration. */
+export type RevokerConfig = DeepReadonly<z.output<typeof configSchema>>;
+export type AccountConfig = RevokerConfig['accounts'][string];
+export type SectigoAccountConfig = Extract<AccountConfig, { vendor: 'sectigo' }>;
+export type DigicertAccountConfig = Extract<AccountConfig, { vendor: 'digicert' }>;
+
+/** The highest layer (CLI flags): any part of the file's shape; `undefined` values are ignored. */
+export type ConfigOverrides = DeepPartial<RevokerConfigInput>;
+
+// ---------------------------------------------------------------------------------------------
+// Loading
+
+export interface ParseConfigOptions {
+  overrides?: ConfigOverrides;
+  /** Relative `caFile` and `{ "file" }` paths are resolved against this (the config file's folder). */
+  baseDir?: string;
+  /** Named in error messages: the config file path, or `defaults`. */
+  source?: string;
+}
+
+/**
+ * Validates a config object (the parsed file) with the environment and overrides layered on top,
+ * then freezes it. Throws RevokerError CONFIG_ERR_INVALID listing every problem by field path.
+ */
+export function parseConfig(input: unknown, env: Env, options: ParseConfigOptions = {}): RevokerConfig {
+  const source = options.source ?? 'configuration';
+  if (!isPlainObject(input)) {
+    throw new RevokerError(
+      'CONFIG_ERR_INVALID',
+      `invalid configuration (${source}): expected a JSON object`,
+      {
+        details: { source, issues: [{ path: '(root)', message: 'expected a JSON object' }] },
+      },
+    );
+  }
+  const envLayer: Record<string, unknown> = {};
+  // An empty REDIS_URL is as good as unset: shells and compose files often export empty values.
+  if (env.REDIS_URL) envLayer.redis = { url: env.REDIS_URL };
+  const merged = mergeLayers(mergeLayers(input, envLayer), options.overrides ?? {});
+
+  const result = configSchema.safeParse(merged);
+  if (!result.success) {
+    const issues = result.error.issues.flatMap(describeIssue);
+    throw new RevokerError(
+      'CONFIG_ERR_INVALID',
+      `invalid configuration (${source}):\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`,
+      { details: { source, issues } },
+    );
+  }
+  const config = result.data;
+  if (options.baseDir !== undefined) resolveRelativePaths(config, options.baseDir);
+  return deepFreeze(config);
+}
+
+export interface LoadConfigOptions {
+  /** `--config`; else `REVOKER_CONFIG`; else `revoker.config.json` in the working directory. */
+  path?: string;
+  env: Env;
+  overrides?: ConfigOverrides;
+  /** Injected in tests. @defaultValue node:fs/promises readFile (utf8) */
+  readFile?: (path: string) => Promise<string>;
+}
+
+/**
+ * Reads, layers, validates and freezes the configuration. A missing file is an error when it was
+ * named (`--config`, `REVOKER_CONFIG`); the default file may be absent (defaults, no accounts).
+ */
+export async function loadConfig(options: LoadConfigOptions): Promise<RevokerConfig> {
+  const read = options.readFile ?? ((path: string) => fsReadFile(path, 'utf8'));
+  const named = options.path ?? (options.env.REVOKER_CONFIG || undefined);
+  const path = resolve(named ?? DEFAULT_CONFIG_PATH);
+
+  let text: string;
+  try {
+    text = await read(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
+    if (named === undefined && code === 'ENOENT') {
+      return parseConfig({}, options.env, { overrides: options.overrides, source: 'defaults' });
+    }
+    throw new RevokerError(
+      'CONFIG_ERR_INVALID',
+      `cannot read the configuration file ${path} (${code ?? 'error'})`,
+      {
+        cause: error,
+        details: { source: path },
+      },
+    );
+  }
+
+  let input: unknown;
+  try {
+    // Editors on Windows like to start a UTF-8 file with a byte order mark; JSON.parse does not.
+    input = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    throw new RevokerError('CONFIG_ERR_INVALID', `${path}: not valid JSON${jsonErrorPosition(error, text)}`, {
+      cause: error,
+      details: { source: path },
+    });
+  }
+  return parseConfig(input, options.env, {
+    overrides: options.overrides,
+    baseDir: dirname(path),
+    source: path,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Messages
+
+export interface ConfigIssue {
+  /** Dotted field path: `accounts.acme.rateLimit.max`. */
+  path: string;
+  message: string;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): ConfigIssue[] {
+  const path = formatPath(issue.path);
+  // A bad record key (account name) nests the key's own issues; their message is the useful one.
+  if (issue.code === 'invalid_key') {
+    return issue.issues.map((inner) => ({ path, message: inner.message }));
+  }
+  return [{ path, message: issue.message }];
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return '(root)';
+  return path
+    .map((part, i) => {
+      const key = String(part);
+      if (typeof part === 'number') return `[${key}]`;
+      if (/^[A-Za-z0-9_-]+$/.test(key)) return i === 0 ? key : `.${key}`;
+      return `[${JSON.stringify(key)}]`;
+    })
+    .join('');
+}
+
+function literalSecretMessage(path: readonly PropertyKey[]): string {
+  const account = typeof path[1] === 'string' ? path[1] : 'ACCOUNT';
+  const field = String(path[path.length - 1] ?? 'secret');
+  const name = `REVOKER_${toEnvPart(account)}_${toEnvPart(field)}`;
+  const file = `/run/secrets/${account}-${field.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()}`;
+  return (
+    `a secret cannot be written in the config file: write { "env": "${name}" } and set that ` +
+    `environment variable, or { "file": "${file}" } with the secret as the file's content`
+  );
+}
+
+function toEnvPart(text: string): string {
+  return text
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/[^A-Za-z0-9]+/g, '_')
+    .toUpperCase();
+}
+
+function unknownKeysMessage(keys: readonly string[], allowed: readonly string[]): string {
+  if (keys.length === 1) {
+    const key = keys[0]!;
+    const guess = closestName(key, allowed);
+    return guess === undefined
+      ? `unknown key "${key}" (allowed here: ${allowed.join(', ')})`
+      : `unknown key "${key}" (did you mean "${guess}"?)`;
+  }
+  return `unknown keys ${keys.map((k) => `"${k}"`).join(', ')} (allowed here: ${allowed.join(', ')})`;
+}
+
+/** The allowed name a typo most likely meant: same letters in another case, or at most 2 edits away. */
+function closestName(key: string, allowed: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const candidate of allowed) {
+    const distance = candidate.toLowerCase() === key.toLowerCase() ? 0 : editDistance(key, candidate);
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+function jsonErrorPosition(error: unknown, text: string): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const match = /position (\d+)/.exec(message);
+  if (!match) return `: ${message}`;
+  const position = Number(match[1]);
+  const before = text.slice(0, position).replace(/^\uFEFF/, '');
+  const line = before.split('\n').length;
+  const column = position - before.lastIndexOf('\n');
+  return ` at line ${line}, column ${column}: ${message.replace(/ in JSON at position.*$/, '')}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Layers, paths, freezing
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** Deep merge of plain objects; `top` wins, `undefined` in `top` leaves `base` as it was. */
+function mergeLayers(base: Record<string, unknown>, top: object): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(top)) {
+    if (value === undefined) continue;
+    const below = out[key];
+    out[key] = isPlainObject(below) && isPlainObject(value) ? mergeLayers(below, value) : value;
+  }
+  return out;
+}
+
+function resolveRelativePaths(config: z.output<typeof configSchema>, baseDir: string): void {
+  const absolute = (path: string) => (isAbsolute(path) ? path : resolve(baseDir, path));
+  const fixRef = (ref: SecretRef): SecretRef => ('file' in ref ? { file: absolute(ref.file) } : ref);
+  for (const account of Object.values(config.accounts)) {
+    if (account.caFile !== undefined) account.caFile = absolute(account.caFile);
+    if (account.vendor === 'digicert') {
+      account.credentials.apiKey = fixRef(account.credentials.apiKey);
+    } else if ('saspSessionID' in account.credentials) {
+      account.credentials.saspSessionID = fixRef(account.credentials.saspSessionID);
+    } else {
+      account.credentials.loginPassword = fixRef(account.credentials.loginPassword);
+    }
+  }
+}
+
+function deepFreeze<T>(value: T): DeepReadonly<T> {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value as DeepReadonly<T>;
+}

@@ -1,0 +1,123 @@
+/**
+ * The handle every command and the HTTP API use to reach a revoker deployment: one fail-fast
+ * Redis connection, the producer, batch reports, the dead-letter queue and account control.
+ * Opening it resolves no secret: producing and reporting never need credentials.
+ */
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { RevokerConfig } from './config.ts';
+import { type AccountControl, createAccountControl, type HaltRecord } from './queue/account-control.ts';
+import { type BatchReader, createBatchReader } from './queue/batch-report.ts';
+import { createBatchStore } from './queue/batch-store.ts';
+import { createDeadLetter, type DeadLetter } from './queue/dead-letter.ts';
+import { accountJobOptions } from './queue/job-options.ts';
+import { type KeySpace, keySpace } from './queue/keys.ts';
+import { createProducer, type Producer } from './queue/producer.ts';
+import { checkRedis, createRedis } from './queue/redis-connection.ts';
+import { createResultStore } from './queue/result-store.ts';
+import { operations } from './vendors/registry.ts';
+
+export interface AccountStatus {
+  account: string;
+  vendor: string;
+  state: 'running' | 'paused' | 'halted';
+  halt?: HaltRecord;
+  counts: { waiting: number; active: number; delayed: number; completed: number; failed: number };
+  rateLimit: { max: number; durationMs: number };
+}
+
+export interface Revoker {
+  readonly config: RevokerConfig;
+  readonly keys: KeySpace;
+  readonly redis: Redis;
+  readonly producer: Producer;
+  readonly batches: BatchReader;
+  readonly deadLetter: DeadLetter;
+  /** A warning about Redis's configuration, if any (eviction policy). */
+  readonly redisWarning: string | undefined;
+  accountStatus(): Promise<AccountStatus[]>;
+  account(name: string): AccountControl;
+  close(): Promise<void>;
+}
+
+export async function openRevoker(config: RevokerConfig): Promise<Revoker> {
+  const keys = keySpace(config.redis.prefix);
+  const redis = createRedis(config.redis.url, 'producer');
+  let redisWarning: string | undefined;
+  try {
+    redisWarning = await checkRedis(redis, config.redis.url);
+  } catch (error) {
+    redis.disconnect();
+    throw error;
+  }
+  const queues = new Map<string, Queue>();
+  const queueFor = (account: string): Queue => {
+    let queue = queues.get(account);
+    if (!queue) {
+      queue = new Queue(keys.accountQueue(account), { connection: redis, prefix: keys.prefix });
+      queues.set(account, queue);
+    }
+    return queue;
+  };
+  const results = createResultStore(redis, keys);
+  const dlqQueue = new Queue(keys.deadLetterQueue, { connection: redis, prefix: keys.prefix });
+  const producer = createProducer({
+    redis,
+    keys,
+    retry: config.retry,
+    validation: {
+      accounts: Object.fromEntries(
+        Object.entries(config.accounts).map(([name, a]) => [name, { vendor: a.vendor }]),
+      ),
+      operations,
+    },
+  });
+
+  return {
+    config,
+    keys,
+    redis,
+    producer,
+    redisWarning,
+    batches: createBatchReader(createBatchStore(redis, keys), results),
+    deadLetter: createDeadLetter({
+      queue: dlqQueue,
+      results,
+      accountQueue: queueFor,
+      jobOptions: accountJobOptions(config.retry),
+    }),
+    account: (name) => createAccountControl(name, queueFor(name), redis, keys),
+    async accountStatus() {
+      const statuses: AccountStatus[] = [];
+      for (const [name, account] of Object.entries(config.accounts)) {
+        const queue = queueFor(name);
+        const [paused, haltJson, counts] = await Promise.all([
+          queue.isPaused(),
+          redis.hget(keys.halts, name),
+          queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized'),
+        ]);
+        const halt = haltJson ? (JSON.parse(haltJson) as HaltRecord) : undefined;
+        statuses.push({
+          account: name,
+          vendor: account.vendor,
+          state: halt ? 'halted' : paused ? 'paused' : 'running',
+          ...(halt ? { halt } : {}),
+          counts: {
+            waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0),
+            active: counts.active ?? 0,
+            delayed: counts.delayed ?? 0,
+            completed: counts.completed ?? 0,
+            failed: counts.failed ?? 0,
+          },
+          rateLimit: { max: account.rateLimit.max, durationMs: account.rateLimit.durationMs },
+        });
+      }
+      return statuses;
+    },
+    async close() {
+      await producer.close();
+      await Promise.all([...queues.values(), dlqQueue].map((q) => q.close()));
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}

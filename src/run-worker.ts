@@ -1,0 +1,64 @@
+/**
+ * Starts a worker process's work: resolves the accounts' secrets, checks Redis, and runs one
+ * BullMQ worker per account. The entry point (workers/worker.ts) owns signals and exit codes.
+ */
+import { buildWorkerAccounts } from './account-runtime.ts';
+import type { Env, RevokerConfig } from './config.ts';
+import { RevokerError } from './errors.ts';
+import type { Logger } from './logger.ts';
+import { keySpace } from './queue/keys.ts';
+import { checkRedis, createRedis } from './queue/redis-connection.ts';
+import { startWorkerPool, type WorkerPool, type WorkerPoolOptions } from './queue/worker-pool.ts';
+import { resolveAllAccountSecrets } from './secrets.ts';
+
+export interface RunWorkerOptions {
+  config: RevokerConfig;
+  env: Env;
+  logger: Logger;
+  /** Only these accounts. @defaultValue every configured account */
+  accounts?: readonly string[];
+  /** Timings for tests and operators (see WorkerPoolOptions). */
+  tuning?: Pick<
+    WorkerPoolOptions,
+    'shutdownGraceMs' | 'lockDurationMs' | 'stalledIntervalMs' | 'maxStalledCount' | 'sweepIntervalMs'
+  >;
+}
+
+export async function runWorker(options: RunWorkerOptions): Promise<WorkerPool> {
+  const { config, logger } = options;
+  const names = options.accounts?.length ? [...options.accounts] : Object.keys(config.accounts);
+  const unknown = names.filter((n) => !(n in config.accounts));
+  if (unknown.length > 0) {
+    throw new RevokerError(
+      'CONFIG_ERR_INVALID',
+      `--account: ${unknown.join(', ')} not in the config (configured: ${Object.keys(config.accounts).join(', ') || 'none'})`,
+    );
+  }
+  if (names.length === 0) {
+    throw new RevokerError(
+      'CONFIG_ERR_INVALID',
+      'accounts: the config names no account, so there is nothing to work on',
+    );
+  }
+  const selected = Object.fromEntries(names.map((n) => [n, config.accounts[n]!]));
+  const secrets = await resolveAllAccountSecrets(selected, { env: options.env });
+
+  const probe = createRedis(config.redis.url, 'producer');
+  try {
+    const warning = await checkRedis(probe, config.redis.url);
+    if (warning) logger.warn(warning);
+  } finally {
+    probe.disconnect();
+  }
+
+  const pool = await startWorkerPool({
+    redisUrl: config.redis.url,
+    keys: keySpace(config.redis.prefix),
+    accounts: buildWorkerAccounts(config, names, secrets),
+    retry: config.retry,
+    logger,
+    ...options.tuning,
+  });
+  logger.info({ accounts: pool.accounts }, 'worker started');
+  return pool;
+}

@@ -1,0 +1,6 @@
+/**
+ * The DigiCert operations revoker runs, for the registry (src/vendors/registry.ts).
+ */
+import { revokeOrderOperation } from './revoke-order.ts';
+
+export const digicertOperations = [revokeOrderOperation] as const;

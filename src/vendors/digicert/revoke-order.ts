@@ -1,0 +1,172 @@
+/**
+ * DigiCert `PUT order/certificate/{order_id}/revoke`: revokes every certificate on an order.
+ *
+ * Without `skip_approval` DigiCert answers 201 with a revoke request that stays `pending` until an
+ * administrator approves it (request.ts can approve it through the API). With `skip_approval`
+ * (admin keys only) the revoke is final at once and DigiCert answers 204, or 201 with no body,
+ * and stores no comment: our own record is then the only record of the reason.
+ */
+
+import { z } from 'zod';
+import type { DigicertAccount, ExecuteOptions, OperationSpec, OperationTarget } from '../operation.ts';
+import { excerpt, makeOutcome, type Outcome } from '../outcome.ts';
+import { isEmptyBody, isOutcome, scrubKey, sendDigicert } from './call.ts';
+import { classifyDigicertError } from './errors.ts';
+import { parseRequestObject } from './request.ts';
+
+/** The reasons DigiCert accepts for TLS/SSL orders (RFC 5280 reason names, snake_case). */
+export const DIGICERT_REVOCATION_REASONS = [
+  'key_compromise',
+  'cessation_of_operation',
+  'affiliation_changed',
+  'superseded',
+  'unspecified',
+] as const;
+
+/**
+ * DigiCert publishes no limit. 1024 matches Sectigo's revocationReason, keeps every job record
+ * and log line bounded, and stops a CSV column gone wrong (a whole file in one cell) at intake.
+ */
+export const COMMENTS_MAX_CHARS = 1024;
+
+const orderId = z
+  .union([z.number(), z.string()], { error: 'order_id must be a positive integer' })
+  .transform((value, ctx) => {
+    // CSV gives text: accept digits only (no sign, no decimals, no exponent), then compare as a number.
+    const text = typeof value === 'number' ? String(value) : value.trim();
+    const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+    if (!Number.isSafeInteger(n) || n <= 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `order_id must be a positive integer (got ${JSON.stringify(value)})`,
+      });
+      return z.NEVER;
+    }
+    return n;
+  });
+
+const BOOLEAN_TEXT: Readonly<Record<string, boolean>> = { true: true, false: false, y: true, n: false };
+
+const skipApproval = z
+  .union([z.boolean(), z.string()], { error: 'skip_approval must be true or false' })
+  .transform((value, ctx) => {
+    if (typeof value === 'boolean') return value;
+    const parsed = BOOLEAN_TEXT[value.trim().toLowerCase()];
+    if (parsed === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `skip_approval must be true, false, Y or N (got ${JSON.stringify(value)})`,
+      });
+      return z.NEVER;
+    }
+    return parsed;
+  });
+
+/** The operation's parameters, under DigiCert's names. Parsing its own output gives the same value. */
+export const revokeOrderParams = z.strictObject(
+  {
+    order_id: orderId,
+    comments: z
+      .string({ error: 'comments is required: text saying why the order is revoked' })
+      .trim()
+      .min(1, { error: 'comments must not be empty' })
+      .max(COMMENTS_MAX_CHARS, { error: `comments must be at most ${COMMENTS_MAX_CHARS} characters` }),
+    revocation_reason: z
+      .enum(DIGICERT_REVOCATION_REASONS, {
+        error: `revocation_reason must be one of ${DIGICERT_REVOCATION_REASONS.join(', ')}`,
+      })
+      .optional(),
+    skip_approval: skipApproval.optional(),
+  },
+  {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}` : undefined,
+  },
+);
+
+export type RevokeOrderParams = z.output<typeof revokeOrderParams>;
+
+export interface RevokeOrderBody {
+  comments: string;
+  revocation_reason?: (typeof DIGICERT_REVOCATION_REASONS)[number];
+  skip_approval?: true;
+}
+
+/**
+ * The JSON body. `skip_approval` comes from the job when it says, else from the account, and is
+ * sent only when true (DigiCert's default is false, and the samples leave it out).
+ */
+export function buildRevokeOrderBody(
+  params: RevokeOrderParams,
+  account: Pick<DigicertAccount, 'skipApproval'>,
+): RevokeOrderBody {
+  const body: RevokeOrderBody = { comments: params.comments };
+  if (params.revocation_reason !== undefined) body.revocation_reason = params.revocation_reason;
+  if (params.skip_approval ?? account.skipApproval) body.skip_approval = true;
+  return body;
+}
+
+export function revokeOrderPath(params: Pick<RevokeOrderParams, 'order_id'>): string {
+  return `order/certificate/${params.order_id}/revoke`;
+}
+
+export async function revokeOrder(
+  account: DigicertAccount,
+  params: RevokeOrderParams,
+  options: ExecuteOptions = {},
+): Promise<Outcome> {
+  const body = buildRevokeOrderBody(params, account);
+  const result = await sendDigicert(
+    account,
+    { method: 'PUT', path: revokeOrderPath(params), body: { ...body } },
+    options,
+  );
+  if (isOutcome(result)) return result;
+
+  const { status, latencyMs } = result;
+  if (status !== 201 && status !== 204) return classifyDigicertError(result, account);
+
+  if (isEmptyBody(result.body)) {
+    return makeOutcome({
+      class: 'done',
+      vendor: 'digicert',
+      code: String(status),
+      message: `order ${params.order_id} revoked (no approval request)`,
+      httpStatus: status,
+      latencyMs,
+    });
+  }
+  const request = parseRequestObject(result.body);
+  if (request === undefined) {
+    // 201/204 is DigiCert's success whatever the body says: retrying would ask a second time.
+    return makeOutcome({
+      class: 'done',
+      vendor: 'digicert',
+      code: String(status),
+      message: `order ${params.order_id} revoke accepted; the answer held no request object`,
+      httpStatus: status,
+      rawExcerpt: excerpt(scrubKey(account, result.body)),
+      latencyMs,
+    });
+  }
+  return makeOutcome({
+    class: 'done',
+    vendor: 'digicert',
+    code: String(status),
+    message: `order ${params.order_id}: revoke request ${request.id} is ${request.status}`,
+    httpStatus: status,
+    learned: { requestId: request.id, requestStatus: request.status },
+    latencyMs,
+  });
+}
+
+export const revokeOrderOperation: OperationSpec<RevokeOrderParams, DigicertAccount> = {
+  name: 'digicert.revokeOrder',
+  vendor: 'digicert',
+  kind: 'revoke',
+  params: revokeOrderParams,
+  targetOf(params: RevokeOrderParams): OperationTarget {
+    return { field: 'order_id', value: String(params.order_id) };
+  },
+  execute: revokeOrder,
+};
