@@ -205,16 +205,23 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
 
   const https = createHttpsServer({ key: tls.keyPem, cert: tls.certPem }, handler(true));
-  const port = await listen(https, options.port ?? 0, host);
+  let plain: Server | undefined;
+  let port: number;
+  let httpPort: number | undefined;
+  try {
+    port = await listen(https, options.port ?? 0, host);
+    if (options.httpPort !== undefined) {
+      plain = createHttpServer(handler(false));
+      httpPort = await listen(plain, options.httpPort, host);
+    }
+  } catch (error) {
+    // A port in use must not leave a listener or a temporary CA file behind.
+    if (https.listening) await stop(https);
+    await removeCaFile();
+    throw error;
+  }
   const urlHost = urlHostOf(host);
   const httpsUrl = `https://${urlHost}:${port}`;
-
-  let plain: Server | undefined;
-  let httpPort: number | undefined;
-  if (options.httpPort !== undefined) {
-    plain = createHttpServer(handler(false));
-    httpPort = await listen(plain, options.httpPort, host);
-  }
 
   let closed: Promise<void> | undefined;
   const close = (): Promise<void> => {

@@ -1,9 +1,10 @@
 // Input files read from disk: CSV and JSONL, a bad line, and a large file streamed in bounded memory.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+
+import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readInputRows } from '../../src/jobs/input-file.ts';
 import type { InputRow } from '../../src/jobs/input-row.ts';
@@ -27,7 +28,10 @@ async function collect(rows: AsyncIterable<InputRow>): Promise<InputRow[]> {
 describe('readInputRows', () => {
   it('reads a CSV file, numbering rows by line', async () => {
     const path = join(dir, 'rows.csv');
-    await writeFile(path, 'account,operation,orderNumber\nacme,sectigo.revokeSSL,1\n\nacme,sectigo.revokeSSL,2\n');
+    await writeFile(
+      path,
+      'account,operation,orderNumber\nacme,sectigo.revokeSSL,1\n\nacme,sectigo.revokeSSL,2\n',
+    );
     expect(await collect(readInputRows(path))).toEqual([
       { rowNumber: 2, raw: { account: 'acme', operation: 'sectigo.revokeSSL', orderNumber: '1' } },
       { rowNumber: 4, raw: { account: 'acme', operation: 'sectigo.revokeSSL', orderNumber: '2' } },
@@ -46,7 +50,9 @@ describe('readInputRows', () => {
   it('takes an explicit format over the extension', async () => {
     const path = join(dir, 'rows.txt');
     await writeFile(path, '{"a":1}\n');
-    expect(await collect(readInputRows(path, { format: 'jsonl' }))).toEqual([{ rowNumber: 1, raw: { a: 1 } }]);
+    expect(await collect(readInputRows(path, { format: 'jsonl' }))).toEqual([
+      { rowNumber: 1, raw: { a: 1 } },
+    ]);
   });
 
   it('fails with INPUT_ERR_INVALID for a missing file', async () => {

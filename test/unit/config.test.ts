@@ -13,7 +13,11 @@ const digicert = (extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-function configError(input: unknown, env: Record<string, string> = {}, overrides?: ConfigOverrides): RevokerError {
+function configError(
+  input: unknown,
+  env: Record<string, string> = {},
+  overrides?: ConfigOverrides,
+): RevokerError {
   try {
     parseConfig(input, env, { overrides });
   } catch (error) {
@@ -85,7 +89,9 @@ describe('parseConfig: defaults', () => {
 describe('parseConfig: secrets are references only', () => {
   it('rejects a literal password, says what to write instead, and never repeats the value', () => {
     const error = configError({
-      accounts: { acme: sectigo({ credentials: { loginName: 'api-user', loginPassword: 'hunter2-secret' } }) },
+      accounts: {
+        acme: sectigo({ credentials: { loginName: 'api-user', loginPassword: 'hunter2-secret' } }),
+      },
     });
     expect(issues(error)).toEqual([
       {
@@ -149,8 +155,12 @@ describe('parseConfig: secrets are references only', () => {
 
 describe('parseConfig: field rules', () => {
   it('rejects an http baseUrl, naming the field', () => {
-    const error = configError({ accounts: { acme: sectigo({ baseUrl: 'http://secure.trust-provider.com/products/' }) } });
-    expect(issues(error)).toEqual([{ path: 'accounts.acme.baseUrl', message: expect.stringContaining('https://') }]);
+    const error = configError({
+      accounts: { acme: sectigo({ baseUrl: 'http://secure.trust-provider.com/products/' }) },
+    });
+    expect(issues(error)).toEqual([
+      { path: 'accounts.acme.baseUrl', message: expect.stringContaining('https://') },
+    ]);
     expect(error.message).toContain('accounts.acme.baseUrl: must be an https:// URL');
   });
 
@@ -178,16 +188,25 @@ describe('parseConfig: field rules', () => {
 
   it('lists the allowed keys when no key is close, e.g. rehearsal on a DigiCert account', () => {
     const error = configError({ accounts: { dc: digicert({ rehearsal: true }) } });
-    expect(issues(error)).toEqual([{ path: 'accounts.dc', message: expect.stringMatching(/^unknown key "rehearsal" \(allowed here: vendor, baseUrl/) }]);
+    expect(issues(error)).toEqual([
+      {
+        path: 'accounts.dc',
+        message: expect.stringMatching(/^unknown key "rehearsal" \(allowed here: vendor, baseUrl/),
+      },
+    ]);
   });
 
   it.each(['has space', 'a:b', 'x'.repeat(65), 'dot.name'])('rejects the account name %j', (name) => {
     const error = configError({ accounts: { [name]: sectigo() } });
-    expect(issues(error)).toEqual([{ path: expect.stringContaining('accounts'), message: expect.stringContaining('account names are') }]);
+    expect(issues(error)).toEqual([
+      { path: expect.stringContaining('accounts'), message: expect.stringContaining('account names are') },
+    ]);
   });
 
   it('accepts account names of letters, digits, _ and -', () => {
-    expect(Object.keys(parseConfig({ accounts: { 'Acme_prod-2': sectigo() } }, {}).accounts)).toEqual(['Acme_prod-2']);
+    expect(Object.keys(parseConfig({ accounts: { 'Acme_prod-2': sectigo() } }, {}).accounts)).toEqual([
+      'Acme_prod-2',
+    ]);
   });
 
   it('rejects an unknown vendor', () => {
@@ -198,14 +217,18 @@ describe('parseConfig: field rules', () => {
 
   it('rejects a prefix without a hash tag and says why', () => {
     const error = configError({ redis: { prefix: 'revoker' } });
-    expect(issues(error)).toEqual([{ path: 'redis.prefix', message: expect.stringContaining('Redis Cluster') }]);
+    expect(issues(error)).toEqual([
+      { path: 'redis.prefix', message: expect.stringContaining('Redis Cluster') },
+    ]);
     expect(parseConfig({ redis: { prefix: '{revoker-prod}' } }, {}).redis.prefix).toBe('{revoker-prod}');
     expect(() => parseConfig({ redis: { prefix: '{}' } }, {})).toThrow(/hash-tagged/);
   });
 
   it('rejects a Redis URL that is not redis:// or rediss://', () => {
     expect(issues(configError({ redis: { url: 'http://localhost:6379' } }))[0]?.path).toBe('redis.url');
-    expect(parseConfig({ redis: { url: 'rediss://cache:6380/2' } }, {}).redis.url).toBe('rediss://cache:6380/2');
+    expect(parseConfig({ redis: { url: 'rediss://cache:6380/2' } }, {}).redis.url).toBe(
+      'rediss://cache:6380/2',
+    );
   });
 
   it('rejects a retry cap below the base delay', () => {
@@ -241,18 +264,28 @@ describe('parseConfig: layers and freezing', () => {
   });
 
   it('ignores an empty REDIS_URL', () => {
-    expect(parseConfig({ redis: { url: 'redis://file:1' } }, { REDIS_URL: '' }).redis.url).toBe('redis://file:1');
+    expect(parseConfig({ redis: { url: 'redis://file:1' } }, { REDIS_URL: '' }).redis.url).toBe(
+      'redis://file:1',
+    );
   });
 
   it('lets explicit overrides win over the environment and the file, skipping undefined values', () => {
     const config = parseConfig(
       { redis: { url: 'redis://file:1' }, accounts: { acme: sectigo({ concurrency: 3 }) } },
       { REDIS_URL: 'redis://env:1' },
-      { overrides: { redis: { url: 'redis://flag:1', prefix: undefined }, accounts: { acme: { concurrency: 7 } } } },
+      {
+        overrides: {
+          redis: { url: 'redis://flag:1', prefix: undefined },
+          accounts: { acme: { concurrency: 7 } },
+        },
+      },
     );
     expect(config.redis).toEqual({ url: 'redis://flag:1', prefix: '{revoker}' });
     expect(config.accounts.acme?.concurrency).toBe(7);
-    expect(config.accounts.acme?.credentials).toEqual({ loginName: 'api-user', loginPassword: { env: 'ACME_PASSWORD' } });
+    expect(config.accounts.acme?.credentials).toEqual({
+      loginName: 'api-user',
+      loginPassword: { env: 'ACME_PASSWORD' },
+    });
   });
 
   it('validates overrides like the file', () => {
@@ -290,7 +323,10 @@ describe('parseConfig: layers and freezing', () => {
     expect(config.accounts.dc?.caFile).toBe('/etc/revoker/ca.pem');
     expect(config.accounts.dc?.credentials).toEqual({ apiKey: { file: '/etc/revoker/secrets/dc' } });
     expect(config.accounts.s?.caFile).toBe('/abs/ca.pem');
-    expect(config.accounts.s?.credentials).toEqual({ loginName: 'api-user', loginPassword: { env: 'ACME_PASSWORD' } });
+    expect(config.accounts.s?.credentials).toEqual({
+      loginName: 'api-user',
+      loginPassword: { env: 'ACME_PASSWORD' },
+    });
   });
 });
 
@@ -353,14 +389,16 @@ describe('loadConfig', () => {
 
   it('names the file in validation errors and resolves relative paths against its folder', async () => {
     const fs = files({
-      '/etc/revoker/c.json': JSON.stringify({ accounts: { dc: digicert({ credentials: { apiKey: { file: 'key' } } }) } }),
+      '/etc/revoker/c.json': JSON.stringify({
+        accounts: { dc: digicert({ credentials: { apiKey: { file: 'key' } } }) },
+      }),
       '/etc/revoker/bad.json': JSON.stringify({ accounts: { dc: digicert({ baseUrl: 'http://x' }) } }),
     });
     const config = await loadConfig({ path: '/etc/revoker/c.json', env: {}, readFile: fs.readFile });
     expect(config.accounts.dc?.credentials).toEqual({ apiKey: { file: '/etc/revoker/key' } });
-    await expect(loadConfig({ path: '/etc/revoker/bad.json', env: {}, readFile: fs.readFile })).rejects.toThrow(
-      /^invalid configuration \(\/etc\/revoker\/bad\.json\):\n {2}accounts\.dc\.baseUrl: /,
-    );
+    await expect(
+      loadConfig({ path: '/etc/revoker/bad.json', env: {}, readFile: fs.readFile }),
+    ).rejects.toThrow(/^invalid configuration \(\/etc\/revoker\/bad\.json\):\n {2}accounts\.dc\.baseUrl: /);
   });
 
   it('accepts a file that starts with a byte order mark', async () => {

@@ -3,11 +3,21 @@ import { createLogger, type LogLevel } from '../../src/logger.ts';
 
 function capture(level: LogLevel = 'info', name?: string) {
   const lines: string[] = [];
-  const logger = createLogger({ level, name, destination: { write: (line: string) => void lines.push(line) } });
+  const logger = createLogger({
+    level,
+    name,
+    destination: { write: (line: string) => void lines.push(line) },
+  });
   return { logger, lines, records: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>) };
 }
 
-const SECRETS = ['pw-LOGIN-123', 'sasp-SESSION-456', 'key-APIKEY-789', 'devkey-HEADER-0', 'Bearer tok-AUTH-1'];
+const SECRETS = [
+  'pw-LOGIN-123',
+  'sasp-SESSION-456',
+  'key-APIKEY-789',
+  'devkey-HEADER-0',
+  'Bearer tok-AUTH-1',
+];
 
 describe('createLogger', () => {
   it('writes JSON lines with the level, name and message to the given stream', () => {
@@ -15,17 +25,28 @@ describe('createLogger', () => {
     logger.info({ account: 'acme', jobId: 'acme~sectigo.revokeSSL~orderNumber~1' }, 'revoked');
     logger.debug('hidden at info');
     expect(records()).toEqual([
-      expect.objectContaining({ level: 30, name: 'worker', account: 'acme', msg: 'revoked', time: expect.any(String) }),
+      expect.objectContaining({
+        level: 30,
+        name: 'worker',
+        account: 'acme',
+        msg: 'revoked',
+        time: expect.any(String),
+      }),
     ]);
   });
 
   it('never writes a password, session id, API key or auth header, at any usual depth', () => {
     const { logger, lines } = capture('trace');
     logger.info({ loginPassword: SECRETS[0], saspSessionID: SECRETS[1], apiKey: SECRETS[2] }, 'top level');
-    logger.info({ account: { credentials: { loginName: 'u', loginPassword: SECRETS[0] } } }, 'nested account');
+    logger.info(
+      { account: { credentials: { loginName: 'u', loginPassword: SECRETS[0] } } },
+      'nested account',
+    );
     logger.info({ credentials: { apiKey: SECRETS[2], anything: SECRETS[1] } }, 'credentials object');
     logger.info(
-      { req: { headers: { 'x-dc-devkey': SECRETS[3], 'X-DC-DEVKEY': SECRETS[3], authorization: SECRETS[4] } } },
+      {
+        req: { headers: { 'x-dc-devkey': SECRETS[3], 'X-DC-DEVKEY': SECRETS[3], authorization: SECRETS[4] } },
+      },
       'request headers',
     );
     logger.info({ 'X-DC-DEVKEY': SECRETS[3], Authorization: SECRETS[4] }, 'headers at the top');
@@ -43,7 +64,10 @@ describe('createLogger', () => {
 
   it('rejects an unknown level naming the option', () => {
     expect(() => createLogger({ level: 'verbose' as LogLevel })).toThrow(
-      expect.objectContaining({ code: 'CONFIG_ERR_INVALID', message: expect.stringMatching(/^level: expected one of fatal/) }),
+      expect.objectContaining({
+        code: 'CONFIG_ERR_INVALID',
+        message: expect.stringMatching(/^level: expected one of fatal/),
+      }),
     );
   });
 

@@ -7,7 +7,8 @@ const readFileFrom =
   (files: Record<string, string>) =>
   async (path: string): Promise<string> => {
     const text = files[path];
-    if (text === undefined) throw Object.assign(new Error(`EACCES: permission denied, open '${path}'`), { code: 'EACCES' });
+    if (text === undefined)
+      throw Object.assign(new Error(`EACCES: permission denied, open '${path}'`), { code: 'EACCES' });
     return text;
   };
 
@@ -26,7 +27,10 @@ describe('resolveSecret', () => {
   });
 
   it('reads a file and drops its trailing newline only', async () => {
-    const deps = { env: {}, readFile: readFileFrom({ '/a': ' pass word \n', '/b': 'x\r\n', '/c': 'line1\nline2' }) };
+    const deps = {
+      env: {},
+      readFile: readFileFrom({ '/a': ' pass word \n', '/b': 'x\r\n', '/c': 'line1\nline2' }),
+    };
     expect(await resolveSecret({ file: '/a' }, deps)).toBe(' pass word ');
     expect(await resolveSecret({ file: '/b' }, deps)).toBe('x');
     expect(await resolveSecret({ file: '/c' }, deps)).toBe('line1\nline2');
@@ -34,7 +38,9 @@ describe('resolveSecret', () => {
 
   it('fails with CONFIG_ERR_SECRET naming the field and the variable when it is unset or empty', async () => {
     for (const env of [{}, { PW: '' }]) {
-      const error = await rejection(resolveSecret({ env: 'PW' }, { env }, 'accounts.acme.credentials.loginPassword'));
+      const error = await rejection(
+        resolveSecret({ env: 'PW' }, { env }, 'accounts.acme.credentials.loginPassword'),
+      );
       expect(isRevokerError(error, 'CONFIG_ERR_SECRET')).toBe(true);
       expect(error).toMatchObject({
         message: 'accounts.acme.credentials.loginPassword: environment variable PW is not set or empty',
@@ -45,7 +51,9 @@ describe('resolveSecret', () => {
 
   it('fails naming the file when it cannot be read, or is empty', async () => {
     const deps = { env: {}, readFile: readFileFrom({ '/empty': '\n' }) };
-    await expect(resolveSecret({ file: '/missing' }, deps, 'accounts.dc.credentials.apiKey')).rejects.toMatchObject({
+    await expect(
+      resolveSecret({ file: '/missing' }, deps, 'accounts.dc.credentials.apiKey'),
+    ).rejects.toMatchObject({
       code: 'CONFIG_ERR_SECRET',
       message: 'accounts.dc.credentials.apiKey: cannot read file /missing (EACCES)',
       details: { account: 'dc', file: '/missing' },
@@ -61,7 +69,10 @@ describe('resolveAccountSecrets', () => {
   const config = parseConfig(
     {
       accounts: {
-        acme: { vendor: 'sectigo', credentials: { loginName: 'api-user', loginPassword: { env: 'ACME_PW' } } },
+        acme: {
+          vendor: 'sectigo',
+          credentials: { loginName: 'api-user', loginPassword: { env: 'ACME_PW' } },
+        },
         sasp: { vendor: 'sectigo', credentials: { saspSessionID: { file: '/run/sasp' } } },
         dc: { vendor: 'digicert', credentials: { apiKey: { file: '/run/dc' } } },
       },
@@ -82,7 +93,10 @@ describe('resolveAccountSecrets', () => {
       vendor: 'sectigo',
       credentials: { saspSessionID: 'sess-1' },
     });
-    expect(await resolveAccountSecrets('dc', config.accounts.dc!, deps)).toEqual({ vendor: 'digicert', apiKey: 'key-1' });
+    expect(await resolveAccountSecrets('dc', config.accounts.dc!, deps)).toEqual({
+      vendor: 'digicert',
+      apiKey: 'key-1',
+    });
   });
 
   it('names the account and field of a missing secret', async () => {

@@ -18,7 +18,12 @@ describe('inputFormatOf', () => {
   });
 
   it('refuses to guess', () => {
-    expect(() => inputFormatOf('rows.txt')).toThrow(expect.objectContaining({ code: 'INPUT_ERR_INVALID', message: expect.stringContaining('--format csv|jsonl') }));
+    expect(() => inputFormatOf('rows.txt')).toThrow(
+      expect.objectContaining({
+        code: 'INPUT_ERR_INVALID',
+        message: expect.stringContaining('--format csv|jsonl'),
+      }),
+    );
     expect(() => inputFormatOf('rows.csv', 'xml' as 'csv')).toThrow(/format: expected csv or jsonl/);
   });
 });
@@ -26,7 +31,10 @@ describe('inputFormatOf', () => {
 describe('CSV rows', () => {
   it('numbers rows by file line (the header is line 1) and skips blank lines without renumbering', async () => {
     const rows = await collect(
-      readInputRowsFromString('account,operation,orderNumber\nacme,sectigo.revokeSSL,1\n\nacme,sectigo.revokeSSL,2\n', 'csv'),
+      readInputRowsFromString(
+        'account,operation,orderNumber\nacme,sectigo.revokeSSL,1\n\nacme,sectigo.revokeSSL,2\n',
+        'csv',
+      ),
     );
     expect(rows).toEqual([
       { rowNumber: 2, raw: { account: 'acme', operation: 'sectigo.revokeSSL', orderNumber: '1' } },
@@ -35,12 +43,15 @@ describe('CSV rows', () => {
   });
 
   it('keeps empty cells as empty strings (the row validation drops them) and trims around fields', async () => {
-    const rows = await collect(readInputRowsFromString(' account , orderNumber ,serialNumber\r\n acme ,,AB\r\n', 'csv'));
+    const rows = await collect(
+      readInputRowsFromString(' account , orderNumber ,serialNumber\r\n acme ,,AB\r\n', 'csv'),
+    );
     expect(rows).toEqual([{ rowNumber: 2, raw: { account: 'acme', orderNumber: '', serialNumber: 'AB' } }]);
   });
 
   it('reads quoted fields with commas and line breaks, numbering the row by its first line', async () => {
-    const text = '\uFEFFaccount,revocationReason,orderNumber\nacme,"key, leaked\non a laptop",1\nacme,plain,2\n';
+    const text =
+      '\uFEFFaccount,revocationReason,orderNumber\nacme,"key, leaked\non a laptop",1\nacme,plain,2\n';
     const rows = await collect(readInputRowsFromString(text, 'csv'));
     expect(rows.map((r) => [r.rowNumber, r.raw.revocationReason])).toEqual([
       [2, 'key, leaked\non a laptop'],
@@ -69,8 +80,12 @@ describe('CSV rows', () => {
       code: 'INPUT_ERR_INVALID',
       message: expect.stringContaining('not readable as CSV'),
     });
-    await expect(collect(readInputRowsFromString('a,a\n1,2\n', 'csv'))).rejects.toThrow(/column "a" appears twice/);
-    await expect(collect(readInputRowsFromString('a,,c\n1,2,3\n', 'csv'))).rejects.toThrow(/column 2 has no name/);
+    await expect(collect(readInputRowsFromString('a,a\n1,2\n', 'csv'))).rejects.toThrow(
+      /column "a" appears twice/,
+    );
+    await expect(collect(readInputRowsFromString('a,,c\n1,2,3\n', 'csv'))).rejects.toThrow(
+      /column 2 has no name/,
+    );
   });
 
   it('gives no rows for an empty file or a header alone', async () => {
@@ -81,7 +96,9 @@ describe('CSV rows', () => {
   it('decodes UTF-8 split across chunks', async () => {
     const bytes = new TextEncoder().encode('name,note\nx,café €\n');
     const chunks = [...bytes].map((b) => Uint8Array.of(b));
-    expect(await collect(parseInputRows(chunks, 'csv'))).toEqual([{ rowNumber: 2, raw: { name: 'x', note: 'café €' } }]);
+    expect(await collect(parseInputRows(chunks, 'csv'))).toEqual([
+      { rowNumber: 2, raw: { name: 'x', note: 'café €' } },
+    ]);
   });
 });
 
@@ -95,7 +112,9 @@ describe('JSONL rows', () => {
   });
 
   it('makes a bad line an error for that row and reads on', async () => {
-    const rows = await collect(readInputRowsFromString('{"a":1}\n{"a":\n[1,2]\nnull\n"text"\n{"a":2}\n', 'jsonl'));
+    const rows = await collect(
+      readInputRowsFromString('{"a":1}\n{"a":\n[1,2]\nnull\n"text"\n{"a":2}\n', 'jsonl'),
+    );
     expect(rows.map((r) => [r.rowNumber, r.readError?.message ?? r.raw])).toEqual([
       [1, { a: 1 }],
       [2, expect.stringMatching(/^not valid JSON: /)],

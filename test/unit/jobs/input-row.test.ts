@@ -31,7 +31,9 @@ const revokeSsl = spec(
         .transform((s) => s.replace(/^0+(?=\d)/, ''))
         .optional(),
       serialNumber: z.string().optional(),
-      codeReason: z.enum(['0', '1', '3', '4', '5'], { error: 'codeReason must be 0, 1, 3, 4 or 5' }).optional(),
+      codeReason: z
+        .enum(['0', '1', '3', '4', '5'], { error: 'codeReason must be 0, 1, 3, 4 or 5' })
+        .optional(),
       revocationReason: z.string().max(20).optional(),
     })
     .refine((p) => p.orderNumber !== undefined || p.serialNumber !== undefined, {
@@ -46,12 +48,19 @@ const revokeSsl = spec(
 const revokePac = spec(
   'sectigo.revokePAC',
   z.union([z.strictObject({ orderNumber: z.string() }), z.strictObject({ certificateID: z.string() })]),
-  (p) => ('orderNumber' in p ? { field: 'orderNumber', value: p.orderNumber } : { field: 'certificateID', value: p.certificateID }),
+  (p) =>
+    'orderNumber' in p
+      ? { field: 'orderNumber', value: p.orderNumber }
+      : { field: 'certificateID', value: p.certificateID },
 );
 
 const revokeOrder = spec(
   'digicert.revokeOrder',
-  z.strictObject({ order_id: z.string().regex(/^\d+$/), comments: z.string(), revocation_reason: z.string().optional() }),
+  z.strictObject({
+    order_id: z.string().regex(/^\d+$/),
+    comments: z.string(),
+    revocation_reason: z.string().optional(),
+  }),
   (p) => ({ field: 'order_id', value: p.order_id }),
 );
 
@@ -73,7 +82,13 @@ const errorsOf = (raw: Record<string, unknown>, row = 2, ctx = context) => {
 
 describe('validateRow: a valid row', () => {
   it('becomes an item with normalised params, its target and job id', () => {
-    expect(validateRow({ account: 'acme', operation: 'sectigo.revokeSSL', orderNumber: '00123', codeReason: '1' }, 7, context)).toEqual({
+    expect(
+      validateRow(
+        { account: 'acme', operation: 'sectigo.revokeSSL', orderNumber: '00123', codeReason: '1' },
+        7,
+        context,
+      ),
+    ).toEqual({
       ok: true,
       item: {
         account: 'acme',
@@ -88,7 +103,14 @@ describe('validateRow: a valid row', () => {
 
   it('drops empty and blank CSV cells and trims the others', () => {
     const result = validateRow(
-      { account: ' acme ', operation: 'sectigo.revokeSSL', orderNumber: ' 5 ', serialNumber: '', codeReason: '   ', revocationReason: null },
+      {
+        account: ' acme ',
+        operation: 'sectigo.revokeSSL',
+        orderNumber: ' 5 ',
+        serialNumber: '',
+        codeReason: '   ',
+        revocationReason: null,
+      },
       2,
       context,
     );
@@ -97,7 +119,18 @@ describe('validateRow: a valid row', () => {
   });
 
   it('ignores note columns that start with #', () => {
-    expect(validateRow({ account: 'acme', operation: 'sectigo.revokeSSL', orderNumber: '5', '#commonName': 'www.example.com' }, 2, context).ok).toBe(true);
+    expect(
+      validateRow(
+        {
+          account: 'acme',
+          operation: 'sectigo.revokeSSL',
+          orderNumber: '5',
+          '#commonName': 'www.example.com',
+        },
+        2,
+        context,
+      ).ok,
+    ).toBe(true);
   });
 });
 
@@ -116,33 +149,48 @@ describe('validateRow: account and operation', () => {
   });
 
   it('does not take Object.prototype names for accounts', () => {
-    expect(errorsOf({ account: 'constructor', operation: 'sectigo.revokeSSL', orderNumber: '1' })[0]?.field).toBe('account');
+    expect(
+      errorsOf({ account: 'constructor', operation: 'sectigo.revokeSSL', orderNumber: '1' })[0]?.field,
+    ).toBe('account');
   });
 
   it('rejects an unknown operation', () => {
     expect(errorsOf({ account: 'acme', operation: 'sectigo.revokeEverything' })).toEqual([
-      { row: 2, field: 'operation', message: expect.stringContaining('unknown operation "sectigo.revokeEverything"') },
+      {
+        row: 2,
+        field: 'operation',
+        message: expect.stringContaining('unknown operation "sectigo.revokeEverything"'),
+      },
     ]);
   });
 
   it('rejects an account of another vendor than the operation, naming account', () => {
-    expect(errorsOf({ account: 'acme', operation: 'digicert.revokeOrder', order_id: '5', comments: 'leak' })).toEqual([
-      { row: 2, field: 'account', message: '"acme" is a sectigo account; digicert.revokeOrder needs a digicert account' },
+    expect(
+      errorsOf({ account: 'acme', operation: 'digicert.revokeOrder', order_id: '5', comments: 'leak' }),
+    ).toEqual([
+      {
+        row: 2,
+        field: 'account',
+        message: '"acme" is a sectigo account; digicert.revokeOrder needs a digicert account',
+      },
     ]);
-    expect(errorsOf({ account: 'dc', operation: 'sectigo.revokeSSL', orderNumber: '5' })[0]?.field).toBe('account');
+    expect(errorsOf({ account: 'dc', operation: 'sectigo.revokeSSL', orderNumber: '5' })[0]?.field).toBe(
+      'account',
+    );
   });
 
   it('still checks the params when the account is wrong, so one pass shows every problem', () => {
-    expect(errorsOf({ account: 'nope', operation: 'sectigo.revokeSSL', orderNumber: 'x1' }).map((e) => e.field)).toEqual([
-      'account',
-      'orderNumber',
-    ]);
+    expect(
+      errorsOf({ account: 'nope', operation: 'sectigo.revokeSSL', orderNumber: 'x1' }).map((e) => e.field),
+    ).toEqual(['account', 'orderNumber']);
   });
 });
 
 describe('validateRow: params', () => {
   it('maps schema issues to the column with the schema message', () => {
-    expect(errorsOf({ account: 'acme', operation: 'sectigo.revokeSSL', orderNumber: '12a', codeReason: '2' })).toEqual([
+    expect(
+      errorsOf({ account: 'acme', operation: 'sectigo.revokeSSL', orderNumber: '12a', codeReason: '2' }),
+    ).toEqual([
       { row: 2, field: 'orderNumber', message: 'orderNumber must be digits' },
       { row: 2, field: 'codeReason', message: 'codeReason must be 0, 1, 3, 4 or 5' },
     ]);
@@ -155,22 +203,44 @@ describe('validateRow: params', () => {
   });
 
   it('rejects a column the operation does not take, even when its schema would drop it', () => {
-    expect(errorsOf({ account: 'acme', operation: 'sectigo.revokeSSL', orderNumber: '1', codeReasn: '1' })).toEqual([
+    expect(
+      errorsOf({ account: 'acme', operation: 'sectigo.revokeSSL', orderNumber: '1', codeReasn: '1' }),
+    ).toEqual([
       {
         row: 2,
         field: 'codeReasn',
-        message: expect.stringContaining('not a column of sectigo.revokeSSL (its columns: account, operation, orderNumber'),
+        message: expect.stringContaining(
+          'not a column of sectigo.revokeSSL (its columns: account, operation, orderNumber',
+        ),
       },
     ]);
   });
 
   it('leaves unknown columns to a schema that takes any key', () => {
-    expect(validateRow({ account: 'acme', operation: 'sectigo.replaceSMIME', orderNumber: '1', extra: 'x' }, 2, context).ok).toBe(true);
+    expect(
+      validateRow(
+        { account: 'acme', operation: 'sectigo.replaceSMIME', orderNumber: '1', extra: 'x' },
+        2,
+        context,
+      ).ok,
+    ).toBe(true);
   });
 
   it('rejects credential columns', () => {
-    expect(errorsOf({ account: 'acme', operation: 'sectigo.revokeSSL', orderNumber: '1', loginPassword: 'pw', APIKEY: 'k' })).toEqual([
-      { row: 2, field: 'loginPassword', message: expect.stringContaining('credentials never go in input rows') },
+    expect(
+      errorsOf({
+        account: 'acme',
+        operation: 'sectigo.revokeSSL',
+        orderNumber: '1',
+        loginPassword: 'pw',
+        APIKEY: 'k',
+      }),
+    ).toEqual([
+      {
+        row: 2,
+        field: 'loginPassword',
+        message: expect.stringContaining('credentials never go in input rows'),
+      },
       { row: 2, field: 'APIKEY', message: expect.stringContaining('credentials never go in input rows') },
     ]);
   });
@@ -204,7 +274,16 @@ describe('validateRow: params', () => {
 describe('validateRow: digicert.revokeOrder columns', () => {
   it('turns revocationReason into comments and accepts orderNumber as order_id', () => {
     expect(
-      validateRow({ account: 'dc', operation: 'digicert.revokeOrder', orderNumber: '42', revocationReason: 'key leaked' }, 3, context),
+      validateRow(
+        {
+          account: 'dc',
+          operation: 'digicert.revokeOrder',
+          orderNumber: '42',
+          revocationReason: 'key leaked',
+        },
+        3,
+        context,
+      ),
     ).toMatchObject({
       ok: true,
       item: {
@@ -216,21 +295,38 @@ describe('validateRow: digicert.revokeOrder columns', () => {
 
   it('rejects both spellings of one parameter, naming the alias', () => {
     expect(
-      errorsOf({ account: 'dc', operation: 'digicert.revokeOrder', order_id: '1', orderNumber: '1', comments: 'c', revocationReason: 'r' }),
+      errorsOf({
+        account: 'dc',
+        operation: 'digicert.revokeOrder',
+        order_id: '1',
+        orderNumber: '1',
+        comments: 'c',
+        revocationReason: 'r',
+      }),
     ).toEqual([
-      { row: 2, field: 'revocationReason', message: expect.stringContaining('either revocationReason or comments') },
+      {
+        row: 2,
+        field: 'revocationReason',
+        message: expect.stringContaining('either revocationReason or comments'),
+      },
       { row: 2, field: 'orderNumber', message: expect.stringContaining('either orderNumber or order_id') },
     ]);
   });
 
   it('names the column the row used in schema errors', () => {
-    expect(errorsOf({ account: 'dc', operation: 'digicert.revokeOrder', orderNumber: 'x', comments: 'c' })).toEqual([
-      { row: 2, field: 'orderNumber', message: expect.any(String) },
-    ]);
+    expect(
+      errorsOf({ account: 'dc', operation: 'digicert.revokeOrder', orderNumber: 'x', comments: 'c' }),
+    ).toEqual([{ row: 2, field: 'orderNumber', message: expect.any(String) }]);
   });
 
   it('leaves revocationReason alone for Sectigo operations', () => {
-    expect(validateRow({ account: 'acme', operation: 'sectigo.revokeSSL', orderNumber: '1', revocationReason: 'r' }, 2, context)).toMatchObject({
+    expect(
+      validateRow(
+        { account: 'acme', operation: 'sectigo.revokeSSL', orderNumber: '1', revocationReason: 'r' },
+        2,
+        context,
+      ),
+    ).toMatchObject({
       ok: true,
       item: { params: { revocationReason: 'r' } },
     });
@@ -239,14 +335,24 @@ describe('validateRow: digicert.revokeOrder columns', () => {
 
 describe('validateInputRow', () => {
   it('turns a row the reader could not read into one error', () => {
-    expect(validateInputRow({ rowNumber: 9, raw: {}, readError: { field: 'json', message: 'not valid JSON' } }, context)).toEqual({
+    expect(
+      validateInputRow(
+        { rowNumber: 9, raw: {}, readError: { field: 'json', message: 'not valid JSON' } },
+        context,
+      ),
+    ).toEqual({
       ok: false,
       errors: [{ row: 9, field: 'json', message: 'not valid JSON' }],
     });
   });
 
   it('validates a readable row', () => {
-    expect(validateInputRow({ rowNumber: 4, raw: { account: 'acme', operation: 'sectigo.revokeSSL', orderNumber: '1' } }, context).ok).toBe(true);
+    expect(
+      validateInputRow(
+        { rowNumber: 4, raw: { account: 'acme', operation: 'sectigo.revokeSSL', orderNumber: '1' } },
+        context,
+      ).ok,
+    ).toBe(true);
   });
 });
 
@@ -264,9 +370,23 @@ describe('validateRow with the real vendor operations', () => {
 
   it('accepts each operation and makes its job id', () => {
     const rows = [
-      [{ operation: 'sectigo.revokeSSL', account: 'acme', serialNumber: '00:ab:cd' }, 'acme~sectigo.revokeSSL~serialNumber~ABCD'],
-      [{ operation: 'sectigo.revokeSSL', account: 'acme', orderNumber: '0001234', codeReason: '1' }, 'acme~sectigo.revokeSSL~orderNumber~1234'],
-      [{ operation: 'digicert.revokeOrder', account: 'dc', orderNumber: '42', revocationReason: 'key compromise' }, 'dc~digicert.revokeOrder~order_id~42'],
+      [
+        { operation: 'sectigo.revokeSSL', account: 'acme', serialNumber: '00:ab:cd' },
+        'acme~sectigo.revokeSSL~serialNumber~ABCD',
+      ],
+      [
+        { operation: 'sectigo.revokeSSL', account: 'acme', orderNumber: '0001234', codeReason: '1' },
+        'acme~sectigo.revokeSSL~orderNumber~1234',
+      ],
+      [
+        {
+          operation: 'digicert.revokeOrder',
+          account: 'dc',
+          orderNumber: '42',
+          revocationReason: 'key compromise',
+        },
+        'dc~digicert.revokeOrder~order_id~42',
+      ],
     ] as const;
     for (const [raw, jobId] of rows) {
       expect(validateRow(raw, 2, real)).toMatchObject({ ok: true, item: { jobId } });
@@ -274,24 +394,49 @@ describe('validateRow with the real vendor operations', () => {
   });
 
   it('gives the DigiCert call the row reason as comments', () => {
-    const result = validateRow({ account: 'dc', operation: 'digicert.revokeOrder', order_id: '7', revocationReason: 'leaked key' }, 2, real);
+    const result = validateRow(
+      { account: 'dc', operation: 'digicert.revokeOrder', order_id: '7', revocationReason: 'leaked key' },
+      2,
+      real,
+    );
     expect(result).toMatchObject({ ok: true, item: { params: { order_id: 7, comments: 'leaked key' } } });
   });
 
   it('reports the vendor schema messages by column', () => {
-    expect(errorsOf({ account: 'acme', operation: 'sectigo.revokeSSL', orderNumber: '1', certificateID: '2' }, 2, real)).toEqual([
-      { row: 2, field: 'params', message: expect.stringContaining('give only one of orderNumber, certificateID or serialNumber') },
+    expect(
+      errorsOf(
+        { account: 'acme', operation: 'sectigo.revokeSSL', orderNumber: '1', certificateID: '2' },
+        2,
+        real,
+      ),
+    ).toEqual([
+      {
+        row: 2,
+        field: 'params',
+        message: expect.stringContaining('give only one of orderNumber, certificateID or serialNumber'),
+      },
     ]);
-    expect(errorsOf({ account: 'acme', operation: 'sectigo.revokeSSL', serialNumber: 1234 }, 2, real)).toEqual([
-      { row: 2, field: 'serialNumber', message: expect.stringContaining('hexadecimal') },
-    ]);
-    expect(errorsOf({ account: 'acme', operation: 'sectigo.revokeSSL', orderNumber: '1', codeReason: '2' }, 2, real)[0]?.field).toBe(
-      'codeReason',
-    );
+    expect(
+      errorsOf({ account: 'acme', operation: 'sectigo.revokeSSL', serialNumber: 1234 }, 2, real),
+    ).toEqual([{ row: 2, field: 'serialNumber', message: expect.stringContaining('hexadecimal') }]);
+    expect(
+      errorsOf(
+        { account: 'acme', operation: 'sectigo.revokeSSL', orderNumber: '1', codeReason: '2' },
+        2,
+        real,
+      )[0]?.field,
+    ).toBe('codeReason');
   });
 
-  it('ignores the other vendor\'s empty columns in a mixed CSV row', () => {
-    const row = { account: 'acme', operation: 'sectigo.revokeSSL', orderNumber: '9', order_id: '', comments: '', revocationReason: '' };
+  it("ignores the other vendor's empty columns in a mixed CSV row", () => {
+    const row = {
+      account: 'acme',
+      operation: 'sectigo.revokeSSL',
+      orderNumber: '9',
+      order_id: '',
+      comments: '',
+      revocationReason: '',
+    };
     expect(validateRow(row, 2, real).ok).toBe(true);
   });
 });

@@ -49,7 +49,11 @@ describe('validateInput', () => {
 
   it('lets the valid rows go ahead with skipInvalid', async () => {
     const summary = await validateInput(
-      rows(3, (i) => ({ account: 'acme', operation: 'sectigo.revokeSSL', orderNumber: i === 2 ? '' : String(i) })),
+      rows(3, (i) => ({
+        account: 'acme',
+        operation: 'sectigo.revokeSSL',
+        orderNumber: i === 2 ? '' : String(i),
+      })),
       context,
       { skipInvalid: true },
     );
@@ -87,16 +91,25 @@ describe('validateInput', () => {
     );
     expect(summary).toMatchObject({ rows: 50, invalid: 50, errorCount: 100 });
     expect(summary.errors).toHaveLength(5);
-    expect(summary.errors[0]).toEqual({ row: 2, field: 'account', message: expect.stringContaining('unknown account') });
+    expect(summary.errors[0]).toEqual({
+      row: 2,
+      field: 'account',
+      message: expect.stringContaining('unknown account'),
+    });
   });
 
   it('turns unreadable lines into errors for their rows', async () => {
     const summary = await validateInput(
-      readInputRowsFromString('{"account":"acme","operation":"sectigo.revokeSSL","orderNumber":"1"}\n{oops\n', 'jsonl'),
+      readInputRowsFromString(
+        '{"account":"acme","operation":"sectigo.revokeSSL","orderNumber":"1"}\n{oops\n',
+        'jsonl',
+      ),
       context,
     );
     expect(summary).toMatchObject({ ok: false, rows: 2, valid: 1, invalid: 1 });
-    expect(summary.errors).toEqual([{ row: 2, field: 'json', message: expect.stringMatching(/^not valid JSON/) }]);
+    expect(summary.errors).toEqual([
+      { row: 2, field: 'json', message: expect.stringMatching(/^not valid JSON/) },
+    ]);
   });
 
   it('rejects a bad maxErrors', async () => {

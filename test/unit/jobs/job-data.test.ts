@@ -1,6 +1,11 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { z } from 'zod';
-import { isCredentialParam, type JobData, jobDataSchema, parseJobData } from '../../../src/jobs/job-data.ts';
+import {
+  isCredentialParam,
+  type JobData,
+  type jobDataSchema,
+  parseJobData,
+} from '../../../src/jobs/job-data.ts';
 
 const valid: JobData = {
   account: 'acme',

@@ -42,10 +42,12 @@ describe('jobIdFor', () => {
   });
 
   it('rejects parts that cannot make an id', () => {
-    expect(() => jobIdFor('a:b', 'sectigo.revokeSSL', { field: 'orderNumber', value: '1' })).toThrow(/account/);
-    expect(() => jobIdFor('a', 'sectigo.nope' as 'sectigo.revokeSSL', { field: 'orderNumber', value: '1' })).toThrow(
-      /operation/,
+    expect(() => jobIdFor('a:b', 'sectigo.revokeSSL', { field: 'orderNumber', value: '1' })).toThrow(
+      /account/,
     );
+    expect(() =>
+      jobIdFor('a', 'sectigo.nope' as 'sectigo.revokeSSL', { field: 'orderNumber', value: '1' }),
+    ).toThrow(/operation/);
     expect(() => jobIdFor('a', 'sectigo.revokeSSL', { field: 'order:Number', value: '1' })).toThrow(/field/);
     expect(() => jobIdFor('a', 'sectigo.revokeSSL', { field: 'orderNumber', value: '  ' })).toThrow(/empty/);
   });
@@ -62,7 +64,12 @@ describe('parseJobId', () => {
   });
 
   it('returns undefined for ids it did not make', () => {
-    for (const id of ['123', 'a~b~c', 'acme~sectigo.other~orderNumber~1', 'acme~sectigo.revokeSSL~orderNumber~%E0%A4%A']) {
+    for (const id of [
+      '123',
+      'a~b~c',
+      'acme~sectigo.other~orderNumber~1',
+      'acme~sectigo.revokeSSL~orderNumber~%E0%A4%A',
+    ]) {
       expect(parseJobId(id)).toBeUndefined();
     }
   });
