@@ -255,11 +255,10 @@ const digicertAccountSchema = strictObject({
   }),
   /**
    * DigiCert documents 100 requests per 5 s and 1000 per 3 min per key. The queue limiter has one
-   * window, so this enforces the first; the second comes back as 429 and waits rateLimitWaitMs.
-   * For a long run without any 429, `{ max: 5, durationMs: 1000 }` stays under both.
-   * @defaultValue `{ max: 100, durationMs: 5000 }`
+   * window: 5 per second (900 per 3 min) stays under both, so no request is wasted on a 429.
+   * @defaultValue `{ max: 5, durationMs: 1000 }`
    */
-  rateLimit: rateLimitSchema({ max: 100, durationMs: 5000 }),
+  rateLimit: rateLimitSchema({ max: 5, durationMs: 1000 }),
   /**
    * Calls in flight at once per worker process.
    * @defaultValue 10

@@ -23,9 +23,7 @@ export interface KeySpace {
   batches: string;
 }
 
-export const DEFAULT_PREFIX = '{revoker}';
-
-export function keySpace(prefix: string = DEFAULT_PREFIX): KeySpace {
+export function keySpace(prefix: string): KeySpace {
   const key = (...parts: string[]) => [prefix, ...parts].join(':');
   return {
     prefix,

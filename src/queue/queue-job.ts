@@ -1,9 +1,10 @@
 /**
- * What a BullMQ job of an account queue holds, validated again in the worker (a queue is a
+ * What a BullMQ job of an account queue holds: the job data of src/jobs/job-data.ts plus the
+ * queue's own follow-up step (DigiCert approval), validated again in the worker (a queue is a
  * boundary too). Never a credential: the account is a name the worker resolves from its config.
  */
 import { z } from 'zod';
-import { OPERATION_NAMES } from '../vendors/operation.ts';
+import { jobDataSchema } from '../jobs/job-data.ts';
 
 export const followUpSchema = z.object({
   /** DigiCert: approve the pending revoke request, or look at it again later. */
@@ -11,16 +12,7 @@ export const followUpSchema = z.object({
   requestId: z.string().min(1),
 });
 
-export const queueJobDataSchema = z.object({
-  account: z.string().min(1),
-  operation: z.enum(OPERATION_NAMES),
-  params: z.record(z.string(), z.unknown()),
-  /** The batch that first submitted the item. */
-  batchId: z.string().min(1),
-  /** The item's row in that batch's input. */
-  row: z.number().int().nonnegative(),
-  followUp: followUpSchema.optional(),
-});
+export const queueJobDataSchema = jobDataSchema.extend({ followUp: followUpSchema.optional() });
 
 export type QueueJobData = z.infer<typeof queueJobDataSchema>;
 

@@ -5,7 +5,10 @@ import { digicertOperations } from './digicert/operations.ts';
 import type { OperationName, OperationSpec } from './operation.ts';
 import { sectigoOperations } from './sectigo/operations.ts';
 
-const all: readonly OperationSpec[] = [...sectigoOperations, ...digicertOperations] as readonly OperationSpec[];
+const all: readonly OperationSpec[] = [
+  ...sectigoOperations,
+  ...digicertOperations,
+] as readonly OperationSpec[];
 
 export const operations: ReadonlyMap<OperationName, OperationSpec> = new Map(all.map((op) => [op.name, op]));
 

@@ -4,7 +4,9 @@
  * response format, the vendor-docs samples replayed, rate limits, DigiCert approval, faults
  * and the control endpoints.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeCsr } from '../../src/sandbox/make-csr.ts';
@@ -221,6 +223,35 @@ describe('sandbox: start and control', () => {
     // Order history is state, not accounting: the revoke stays on record.
     expect(cleared.orders['sectigo:1017']).toMatchObject({ calls: 0, successfulRevokes: 1 });
     expect(sb.stats().totalRequests).toBe(0);
+  });
+
+  it('starts from a JSON seed file and writes the CA where asked', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sandbox-test-'));
+    try {
+      const seedFile = join(dir, 'seed.json');
+      writeFileSync(
+        seedFile,
+        JSON.stringify({ accounts: ACCOUNTS, orders: [s('77', 'revoked'), d('88', 'issued')] }),
+      );
+      const sb = await start({ seedFile, caFile: join(dir, 'ca', 'sandbox-ca.pem') });
+      expect(sb.caFile).toBe(join(dir, 'ca', 'sandbox-ca.pem'));
+      expect(readFileSync(sb.caFile, 'utf8')).toBe(sb.caPem);
+      expect(await lines(ssl({ orderNumber: '77', revocationReason: 'r' }))).toEqual([
+        '-21',
+        'The certificate has already been revoked!',
+      ]);
+      expect(sb.state.list().map((o) => `${o.vendor}:${o.orderNumber}`)).toEqual([
+        'sectigo:77',
+        'digicert:88',
+      ]);
+      await sb.close();
+      // A CA file we were told where to write is the caller's: it stays.
+      expect(existsSync(sb.caFile)).toBe(true);
+      writeFileSync(seedFile, '{"orders":[{"vendor":"sectigo","account":"nobody","orderNumber":"1"}]}');
+      await expect(startSandbox({ seedFile })).rejects.toThrow(/unknown account "nobody"/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('answers unknown paths with 404', async () => {

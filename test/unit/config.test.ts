@@ -55,13 +55,13 @@ describe('parseConfig: defaults', () => {
     });
   });
 
-  it("gives a DigiCert account DigiCert's documented 100 per 5 s and its approval defaults", () => {
+  it('gives a DigiCert account 5 per second (under both documented DigiCert limits) and its approval defaults', () => {
     const config = parseConfig({ accounts: { dc: digicert() } }, {});
     expect(config.accounts.dc).toEqual({
       vendor: 'digicert',
       baseUrl: 'https://www.digicert.com/services/v2',
       credentials: { apiKey: { file: '/run/secrets/dc-key' } },
-      rateLimit: { max: 100, durationMs: 5000 },
+      rateLimit: { max: 5, durationMs: 1000 },
       concurrency: 10,
       skipApproval: false,
       autoApprove: false,
@@ -73,7 +73,7 @@ describe('parseConfig: defaults', () => {
 
   it('fills a partly given nested object from the vendor defaults', () => {
     const config = parseConfig({ accounts: { dc: digicert({ rateLimit: { max: 20 } }), s: sectigo() } }, {});
-    expect(config.accounts.dc?.rateLimit).toEqual({ max: 20, durationMs: 5000 });
+    expect(config.accounts.dc?.rateLimit).toEqual({ max: 20, durationMs: 1000 });
     expect(config.accounts.s?.rateLimit).toEqual({ max: 5, durationMs: 1000 });
   });
 
