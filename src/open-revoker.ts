@@ -67,7 +67,10 @@ export async function openRevoker(config: RevokerConfig): Promise<Revoker> {
     retry: config.retry,
     validation: {
       accounts: Object.fromEntries(
-        Object.entries(config.accounts).map(([name, a]) => [name, { vendor: a.vendor }]),
+        Object.entries(config.accounts).map(([name, a]) => [
+          name,
+          { vendor: a.vendor, rehearsal: a.vendor === 'sectigo' && a.rehearsal },
+        ]),
       ),
       operations,
     },

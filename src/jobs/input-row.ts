@@ -55,7 +55,7 @@ export type RowResult = { ok: true; item: ValidItem } | { ok: false; errors: Row
 
 export interface ValidationContext {
   /** The configured accounts by name (`config.accounts` fits). */
-  accounts: Readonly<Record<string, { readonly vendor: VendorName }>>;
+  accounts: Readonly<Record<string, { readonly vendor: VendorName; readonly rehearsal?: boolean }>>;
   /** The operations that can run (`operations` from src/vendors/registry.ts). */
   operations: ReadonlyMap<OperationName, OperationSpec>;
 }
@@ -129,7 +129,8 @@ export function validateRow(
   }
   try {
     const target = spec.targetOf(params);
-    const jobId = jobIdFor(account.name, spec.name, target);
+    const rehearsal = account.rehearsal || isYes((params as Record<string, unknown>).test);
+    const jobId = jobIdFor(account.name, spec.name, target, { rehearsal });
     return {
       ok: true,
       item: {
@@ -164,7 +165,7 @@ function checkAccount(
   value: unknown,
   context: ValidationContext,
   fail: Fail,
-): { name: string; vendor: VendorName } | undefined {
+): { name: string; vendor: VendorName; rehearsal: boolean } | undefined {
   if (value === undefined) {
     fail('account', 'required: the name of an account in the config file');
     return undefined;
@@ -184,7 +185,7 @@ function checkAccount(
     fail('account', `unknown account "${value}" (${known})`);
     return undefined;
   }
-  return { name: value, vendor: account.vendor };
+  return { name: value, vendor: account.vendor, rehearsal: account.rehearsal === true };
 }
 
 function checkOperation(value: unknown, context: ValidationContext, fail: Fail): OperationSpec | undefined {
@@ -340,4 +341,9 @@ function collectNames(schema: z.core.$ZodType): Set<string> | undefined {
     for (const name of inner) names.add(name);
   }
   return names;
+}
+
+/** `test=Y` in any spelling the schemas accept. */
+function isYes(value: unknown): boolean {
+  return value === true || (typeof value === 'string' && value.trim().toUpperCase() === 'Y');
 }

@@ -13,6 +13,8 @@
  *   params keep the spelling the vendor schema chose (Sectigo's keeps leading zeros); only the
  *   id drops them.
  * - The value is percent-encoded outside `[A-Za-z0-9._-]` (so `~` and `:` cannot appear in it).
+ * - A rehearsal (`test=Y`, or an account with `rehearsal: true`) gets `~rehearsal` appended: the
+ *   vendor acted on nothing, so the real run after it must be a job of its own, not a duplicate.
  * - One certificate targeted by different fields (its order number in one row, its serial in
  *   another) gives different ids: only the vendor knows they are the same.
  */
@@ -22,11 +24,17 @@ import { RevokerError } from '../errors.ts';
 import { OPERATION_NAMES, type OperationName, type OperationTarget } from '../vendors/operation.ts';
 
 export const JOB_ID_SEPARATOR = '~';
+const REHEARSAL_SUFFIX = 'rehearsal';
 
 const FIELD_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** The job id of an operation on a target for an account. Throws INPUT_ERR_INVALID on bad parts. */
-export function jobIdFor(account: string, operation: OperationName, target: OperationTarget): string {
+export function jobIdFor(
+  account: string,
+  operation: OperationName,
+  target: OperationTarget,
+  options: { rehearsal?: boolean } = {},
+): string {
   if (!ACCOUNT_NAME_PATTERN.test(account)) {
     throw new RevokerError('INPUT_ERR_INVALID', `account: "${account}" cannot be part of a job id`);
   }
@@ -38,7 +46,9 @@ export function jobIdFor(account: string, operation: OperationName, target: Oper
   }
   const value = canonicalTargetValue(target.field, target.value);
   if (value === '') throw new RevokerError('INPUT_ERR_INVALID', `${target.field}: the target value is empty`);
-  return [account, operation, target.field, encodeValue(value)].join(JOB_ID_SEPARATOR);
+  const parts = [account, operation, target.field, encodeValue(value)];
+  if (options.rehearsal) parts.push(REHEARSAL_SUFFIX);
+  return parts.join(JOB_ID_SEPARATOR);
 }
 
 /** The canonical spelling of a target value, as it goes into the job id (before encoding). */
@@ -58,12 +68,14 @@ export interface JobIdParts {
   operation: OperationName;
   field: string;
   value: string;
+  rehearsal: boolean;
 }
 
 /** Reads a job id made by jobIdFor back into its parts; undefined for any other string. */
 export function parseJobId(jobId: string): JobIdParts | undefined {
   const parts = jobId.split(JOB_ID_SEPARATOR);
-  if (parts.length !== 4) return undefined;
+  const rehearsal = parts.length === 5 && parts[4] === REHEARSAL_SUFFIX;
+  if (parts.length !== 4 && !rehearsal) return undefined;
   const [account, operation, field, encoded] = parts as [string, string, string, string];
   if (!ACCOUNT_NAME_PATTERN.test(account) || !FIELD_PATTERN.test(field)) return undefined;
   if (!(OPERATION_NAMES as readonly string[]).includes(operation)) return undefined;
@@ -73,7 +85,7 @@ export function parseJobId(jobId: string): JobIdParts | undefined {
   } catch {
     return undefined;
   }
-  return { account, operation: operation as OperationName, field, value };
+  return { account, operation: operation as OperationName, field, value, rehearsal };
 }
 
 function stripLeadingZeros(digits: string): string {

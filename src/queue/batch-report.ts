@@ -3,6 +3,7 @@
  * 200,000-item batch is never held whole. Counts always add up to the batch's total: an item
  * without a final record is `in-progress`.
  */
+import { parseJobId } from '../jobs/job-id.ts';
 import type { BatchMeta, BatchStore } from './batch-store.ts';
 import { ITEM_OUTCOMES, type ItemOutcome, type ItemRecord } from './item-record.ts';
 import type { ResultStore } from './result-store.ts';
@@ -42,10 +43,11 @@ export function emptyCounts(): OutcomeCounts {
   return counts;
 }
 
-/** Job ids are `account~operation~field~value` (src/jobs/job-id.ts). */
 function describeJobId(jobId: string): { account: string; operation: string; target: string } {
-  const [account = '', operation = '', field = '', ...rest] = jobId.split('~');
-  return { account, operation, target: `${field}=${rest.join('~')}` };
+  const parts = parseJobId(jobId);
+  return parts
+    ? { account: parts.account, operation: parts.operation, target: `${parts.field}=${parts.value}` }
+    : { account: '', operation: '', target: '' };
 }
 
 export function toReportItem(row: number, jobId: string, record: ItemRecord | undefined): ReportItem {

@@ -60,6 +60,7 @@ describe('parseJobId', () => {
       operation: 'sectigo.revokeSSL',
       field: 'serialNumber',
       value: 'ABCD',
+      rehearsal: false,
     });
   });
 
@@ -72,5 +73,16 @@ describe('parseJobId', () => {
     ]) {
       expect(parseJobId(id)).toBeUndefined();
     }
+  });
+});
+
+describe('rehearsal job ids', () => {
+  it('keeps a rehearsal apart from the real revocation of the same target', () => {
+    const target = { field: 'orderNumber', value: '1234' };
+    const real = jobIdFor('acme', 'sectigo.revokeSSL', target);
+    const rehearsal = jobIdFor('acme', 'sectigo.revokeSSL', target, { rehearsal: true });
+    expect(rehearsal).not.toBe(real);
+    expect(parseJobId(rehearsal)).toMatchObject({ account: 'acme', value: '1234', rehearsal: true });
+    expect(parseJobId(real)).toMatchObject({ rehearsal: false });
   });
 });
