@@ -85,6 +85,9 @@ const CODE_CLASSES: Readonly<Record<string, OutcomeClass>> = {
   bad_request_format: 'halt',
 };
 
+/** A guess (not in DigiCert's docs): the code of a revoke refused because the order is revoked. */
+export const ALREADY_REVOKED_CODE = 'already_revoked';
+
 /** Statuses whose meaning DigiCert documents; any other 4xx keeps the raw excerpt. */
 const KNOWN_CLIENT_STATUSES: ReadonlySet<number> = new Set([400, 401, 403, 404, 409, 422, 429]);
 
@@ -135,6 +138,9 @@ export function classifyDigicertError(
     `DigiCert answered HTTP ${status}${vendorText === undefined ? '' : ` (${vendorText})`}`,
   );
   const keepExcerpt = errors === undefined || !KNOWN_CLIENT_STATUSES.has(status);
+  // DigiCert documents no "already revoked" code; `already_revoked` is our guess (the sandbox
+  // answers it). Knowing it lets the queue apply the ambiguity rule to DigiCert too.
+  const alreadyRevoked = errors?.some((e) => baseCode(e.code) === ALREADY_REVOKED_CODE) === true;
 
   return makeOutcome({
     class: cls,
@@ -145,6 +151,7 @@ export function classifyDigicertError(
     latencyMs,
     // A 5xx may have been raised after the vendor acted; a 4xx, a halt or a limit refused the call.
     mayHaveTakenEffect: cls === 'transient',
+    ...(alreadyRevoked ? { learned: { alreadyRevoked: true } } : {}),
     ...(cls === 'rate-limited'
       ? {
           retryAfterMs:

@@ -194,3 +194,23 @@ describe('classifyDigicertError', () => {
     expect(JSON.stringify(page)).not.toContain(API_KEY);
   });
 });
+
+describe('already revoked (guessed code)', () => {
+  it('marks a 400 already_revoked as permanent and already revoked, for the ambiguity rule', () => {
+    const outcome = classifyDigicertError(
+      {
+        kind: 'response',
+        status: 400,
+        headers: {},
+        body: '{"errors":[{"code":"already_revoked","message":"Order is already revoked."}]}',
+        latencyMs: 1,
+      },
+      { apiKey: 'k', defaultRateLimitWaitMs: 1000 },
+    );
+    expect(outcome).toMatchObject({
+      class: 'permanent',
+      code: 'already_revoked',
+      learned: { alreadyRevoked: true },
+    });
+  });
+});
