@@ -80,6 +80,21 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
       await deadLetterJob(job, data, attempts, `invalid parameters: ${params.error.message}`, undefined);
       return { outcome: 'dead-lettered' };
     }
+    const target = spec.targetOf(params.data);
+    const logCall = (outcome: Outcome, step: string) =>
+      deps.logger.info(
+        {
+          account: data.account,
+          operation: data.operation,
+          step,
+          target: `${target.field}=${target.value}`,
+          code: outcome.code,
+          class: outcome.class,
+          attempt: job.attemptsMade + 1,
+          latencyMs: Math.round(outcome.latencyMs),
+        },
+        'vendor call',
+      );
 
     let outcome: Outcome;
     let step: 'call' | 'approve' | 'poll' = data.followUp?.step ?? 'call';
@@ -89,7 +104,7 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
       outcome = await followUp(step, data.followUp?.requestId ?? '');
     }
     attempts = appendAttempt(attempts, attemptFrom(outcome, now()));
-    logCall(data, outcome, step, job.attemptsMade + 1);
+    logCall(outcome, step);
 
     let decision = decide(outcome, {
       kind: spec.kind,
@@ -119,7 +134,7 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
         await job.updateData({ ...data, followUp: { step, requestId } });
         outcome = await followUp(step, requestId);
         attempts = appendAttempt(attempts, attemptFrom(outcome, now()));
-        logCall(data, outcome, step, job.attemptsMade + 1);
+        logCall(outcome, step);
         decision = decide(outcome, {
           kind: spec.kind,
           attemptsMade: job.attemptsMade,
@@ -255,22 +270,5 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
       finishedAt: now(),
     });
     deps.logger.warn({ account: deps.accountName, jobId, reason }, 'dead-lettered');
-  }
-
-  function logCall(data: QueueJobData, outcome: Outcome, step: string, attempt: number): void {
-    const target = getOperation(data.operation).targetOf(data.params as never);
-    deps.logger.info(
-      {
-        account: data.account,
-        operation: data.operation,
-        step,
-        target: `${target.field}=${target.value}`,
-        code: outcome.code,
-        class: outcome.class,
-        attempt,
-        latencyMs: Math.round(outcome.latencyMs),
-      },
-      'vendor call',
-    );
   }
 }
