@@ -120,8 +120,9 @@ export async function runDemo(flags: DemoFlags, io: CommandEnv): Promise<number>
     const code = await watchAndReport(revoker, summary.batchId, { report, format: 'json' }, io);
     const stats = sandbox.stats();
     io.stdout.write(
-      `sandbox saw ${stats.totalRequests} calls; dead-lettered items are the orders that were already revoked, ` +
-        'rejected or not revocable. Try: revoker dlq list, revoker batch report\n',
+      `the sandbox saw ${stats.totalRequests} calls (${stats.overLimit} over its rate limit, answered -42 and retried); ` +
+        'the dead-lettered items are the orders that were already revoked, rejected or not revocable.\n' +
+        `every item, its outcome and its vendor code: ${report}\n`,
     );
     // Dead-lettered items are expected here: exit 0 when the demo ran as designed.
     return code === 3 ? code : 0;

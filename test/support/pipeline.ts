@@ -4,14 +4,18 @@
  * and handles to run workers and produce jobs through the same code the CLI uses.
  */
 import { randomUUID } from 'node:crypto';
+import { request as httpsRequest } from 'node:https';
+import type { Redis } from 'ioredis';
 import { inject } from 'vitest';
 import { parseConfig, type RevokerConfig } from '../../src/config.ts';
 import { createLogger, type Logger } from '../../src/logger.ts';
 import { openRevoker, type Revoker } from '../../src/open-revoker.ts';
+import type { OutcomeCounts, ReportItem } from '../../src/queue/batch-report.ts';
 import type { InputRow } from '../../src/queue/producer.ts';
 import type { WorkerPool } from '../../src/queue/worker-pool.ts';
 import { type RunWorkerOptions, runWorker } from '../../src/run-worker.ts';
 import { DEMO_DIGICERT_ACCOUNT, DEMO_SECTIGO_ACCOUNT } from '../../src/sandbox/accounts.ts';
+import type { SeedOrderInput } from '../../src/sandbox/seed.ts';
 import { type Sandbox, type SandboxOptions, startSandbox } from '../../src/sandbox/server.ts';
 
 /** The demo credentials the sandbox accepts, under the env names the test config refers to. */
@@ -138,4 +142,159 @@ export async function eventually(
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers for the pipeline-*.test.ts files.
+
+/** A rate limit the sandbox never reaches in a small test (its Sectigo default is 5 per second). */
+export const ROOMY_SANDBOX_LIMITS = [{ max: 100_000, durationMs: 1000 }];
+
+/** Seed orders of the demo accounts (the ones the rig's config logs in as). */
+export function sectigoOrder(orderNumber: string, extra: Partial<SeedOrderInput> = {}): SeedOrderInput {
+  return { vendor: 'sectigo', account: DEMO_SECTIGO_ACCOUNT.loginName, orderNumber, state: 'issued', ...extra };
+}
+
+export function digicertOrder(orderNumber: string, extra: Partial<SeedOrderInput> = {}): SeedOrderInput {
+  return { vendor: 'digicert', account: DEMO_DIGICERT_ACCOUNT.name, orderNumber, state: 'issued', ...extra };
+}
+
+/** An input row revoking a Sectigo order with AutoRevokeSSL. */
+export function revokeSslRow(orderNumber: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    account: 'sectigo',
+    operation: 'sectigo.revokeSSL',
+    orderNumber,
+    revocationReason: 'key compromise',
+    ...extra,
+  };
+}
+
+/** An input row revoking a DigiCert order. */
+export function revokeOrderRow(orderId: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    account: 'digicert',
+    operation: 'digicert.revokeOrder',
+    order_id: orderId,
+    revocationReason: 'key compromise',
+    ...extra,
+  };
+}
+
+/** Every item of a batch's report (skipped rows included), in report order. */
+export async function reportOf(revoker: Revoker, batchId: string): Promise<ReportItem[]> {
+  const all: ReportItem[] = [];
+  for await (const chunk of revoker.batches.items(batchId)) all.push(...chunk);
+  return all;
+}
+
+/** Waits until no item of the batch is in progress any more (pending approval counts as not final). */
+export async function waitForFinal(revoker: Revoker, batchId: string, timeoutMs = 15_000): Promise<OutcomeCounts> {
+  let counts: OutcomeCounts | undefined;
+  await eventually(
+    async () => {
+      counts = await revoker.batches.counts(batchId);
+      return counts.total > 0 && counts['in-progress'] === 0 && counts['pending-approval'] === 0;
+    },
+    `every item of ${batchId} final`,
+    timeoutMs,
+  );
+  return counts as OutcomeCounts;
+}
+
+export interface RedisDumpEntry {
+  key: string;
+  type: string;
+  /** Every string the key holds (members, fields and values, stream entries), joined. */
+  text: string;
+}
+
+/** Reads every key matching `pattern` and everything it holds, whatever its type. */
+export async function dumpRedis(redis: Redis, pattern: string): Promise<RedisDumpEntry[]> {
+  const entries: RedisDumpEntry[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    cursor = next;
+    for (const key of keys) {
+      const type = await redis.type(key);
+      let parts: string[];
+      switch (type) {
+        case 'string':
+          parts = [(await redis.get(key)) ?? ''];
+          break;
+        case 'hash':
+          parts = Object.entries(await redis.hgetall(key)).flat();
+          break;
+        case 'list':
+          parts = await redis.lrange(key, 0, -1);
+          break;
+        case 'set':
+          parts = await redis.smembers(key);
+          break;
+        case 'zset':
+          parts = await redis.zrange(key, 0, -1, 'WITHSCORES');
+          break;
+        case 'stream': {
+          const stream = await redis.xrange(key, '-', '+');
+          parts = stream.flatMap(([id, fields]) => [id, ...fields]);
+          break;
+        }
+        case 'none':
+          continue; // gone between SCAN and TYPE
+        default:
+          throw new Error(`dumpRedis: key ${key} has a type this dump cannot read: ${type}`);
+      }
+      entries.push({ key, type, text: parts.join('\n') });
+    }
+  } while (cursor !== '0');
+  return entries;
+}
+
+/** A pino destination that keeps every line, for tests that read the log. */
+export function captureLog(): { logger: Logger; lines: string[]; text(): string } {
+  const lines: string[] = [];
+  const logger = createLogger({
+    level: 'info',
+    destination: {
+      write(line: string) {
+        lines.push(line);
+      },
+    },
+  });
+  return { logger, lines, text: () => lines.join('') };
+}
+
+/** Calls the sandbox over HTTPS (trusting its CA), e.g. DigiCert's request status endpoint. */
+export async function sandboxRequest(
+  sandbox: Sandbox,
+  method: string,
+  path: string,
+  options: { headers?: Record<string, string>; body?: unknown } = {},
+): Promise<{ status: number; body: string }> {
+  const url = new URL(path, sandbox.url);
+  const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(
+      url,
+      {
+        method,
+        ca: sandbox.caPem,
+        headers: {
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...options.headers,
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
 }
