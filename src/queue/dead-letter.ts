@@ -90,9 +90,11 @@ export function createDeadLetter(deps: DeadLetterDeps): DeadLetter {
           // The finished job still holds the id; it must go, or the add below would be a no-op.
           await old.remove();
         }
-        await deps.results.remove(jobId);
+        // The attempts stay on record: one that may have taken effect still decides the
+        // ambiguity rule on the replayed run.
+        await deps.results.put(jobId, { outcome: 'in-progress', attempts: entry.attempts });
         const { followUp: _followUp, ...data } = entry.data;
-        await target.add(entry.data.operation, data, { ...deps.jobOptions, jobId });
+        await target.add(entry.data.operation, { ...data, replayed: true }, { ...deps.jobOptions, jobId });
         await dlJob.remove();
         result.replayed.push(jobId);
       }

@@ -9,8 +9,9 @@
  * | permanent     | dead-letter (but see the ambiguity rule)                          |
  * | halt          | pause the account, keep the job                                   |
  *
- * Ambiguity rule: a revoke answered "already revoked" after an earlier attempt of ours may have
- * reached the vendor (timeout, reset after sending, 5xx, -14) succeeded: revoked (confirmed).
+ * Ambiguity rule: a revoke answered "already revoked" (or "already rejected") after an earlier
+ * attempt of ours may have reached the vendor (timeout, reset after sending, 5xx, -14) succeeded:
+ * revoked (confirmed). A replacement that may have been made is never retried blindly.
  */
 import type { Outcome } from '../vendors/outcome.ts';
 
@@ -46,6 +47,16 @@ export function decide(outcome: Outcome, context: DecisionContext): Decision {
       };
     }
     case 'transient':
+      // A replacement is not idempotent: retrying one that may have been made orders a second
+      // certificate. A person checks the vendor first (the dead-letter entry says why).
+      if (context.kind === 'replace' && outcome.mayHaveTakenEffect) {
+        return {
+          action: 'dead-letter',
+          reason:
+            `the replacement may have been created (${outcome.code} ${outcome.message}); ` +
+            'not retried, so no second certificate is ordered: check the order at the vendor before replaying',
+        };
+      }
       if (context.attemptsMade + 1 >= context.maxAttempts) {
         return {
           action: 'dead-letter',
@@ -55,11 +66,14 @@ export function decide(outcome: Outcome, context: DecisionContext): Decision {
       return { action: 'retry' };
     case 'rate-limited':
       return { action: 'rate-limit', waitMs: outcome.retryAfterMs ?? context.defaultRateLimitWaitMs };
-    case 'permanent':
-      if (context.kind === 'revoke' && outcome.learned.alreadyRevoked && context.earlierMayHaveTakenEffect) {
+    case 'permanent': {
+      // Revoking a not-yet-issued order rejects it, so "already rejected" proves our call too.
+      const alreadyDone = outcome.learned.alreadyRevoked === true || outcome.learned.alreadyRejected === true;
+      if (context.kind === 'revoke' && alreadyDone && context.earlierMayHaveTakenEffect) {
         return { action: 'complete', itemOutcome: 'revoked', confirmed: true };
       }
       return { action: 'dead-letter', reason: `${outcome.code} ${outcome.message}` };
+    }
     case 'halt':
       return { action: 'halt', reason: `${outcome.code} ${outcome.message}` };
   }

@@ -69,7 +69,8 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
 
     // Earlier attempts (a retry, or a run after a crash) are read only when there were any:
     // the first attempt of a job costs no extra Redis round trip.
-    const resumed = job.attemptsMade > 0 || job.stalledCounter > 0 || data.followUp !== undefined;
+    const resumed =
+      job.attemptsMade > 0 || job.stalledCounter > 0 || data.followUp !== undefined || data.replayed === true;
     const earlier = resumed ? await deps.results.get(jobId) : undefined;
     let attempts: AttemptRecord[] = earlier?.attempts ?? [];
     // A stalled run means a worker died holding the job, maybe mid-call.

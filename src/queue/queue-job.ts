@@ -12,7 +12,11 @@ export const followUpSchema = z.object({
   requestId: z.string().min(1),
 });
 
-export const queueJobDataSchema = jobDataSchema.extend({ followUp: followUpSchema.optional() });
+export const queueJobDataSchema = jobDataSchema.extend({
+  followUp: followUpSchema.optional(),
+  /** Re-enqueued from the dead-letter queue: its earlier attempts are in its item record. */
+  replayed: z.boolean().optional(),
+});
 
 export type QueueJobData = z.infer<typeof queueJobDataSchema>;
 

@@ -15,6 +15,7 @@ import type { KeySpace } from './keys.ts';
 import { type AccountRuntime, createProcessor } from './processor.ts';
 import { createRedis } from './redis-connection.ts';
 import { createResultStore } from './result-store.ts';
+import { smoothLimiter } from './smooth-limiter.ts';
 
 export interface WorkerAccountSettings extends AccountRuntime {
   concurrency: number;
@@ -56,11 +57,14 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
     let queue = queues.get(account);
     if (!queue) {
       queue = new Queue(keys.accountQueue(account), { connection: store, prefix: keys.prefix });
+      // Without a listener BullMQ prints connection errors with console.error, outside the JSON log.
+      queue.on('error', (err) => logger.warn({ account, err: err.message }, 'queue connection error'));
       queues.set(account, queue);
     }
     return queue;
   };
   const dlqQueue = new Queue(keys.deadLetterQueue, { connection: store, prefix: keys.prefix });
+  dlqQueue.on('error', (err) => logger.warn({ err: err.message }, 'dead-letter queue connection error'));
   const deadLetter: DeadLetter = createDeadLetter({
     queue: dlqQueue,
     results,
@@ -89,7 +93,7 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
       connection,
       prefix: keys.prefix,
       concurrency: settings.concurrency,
-      limiter: { max: settings.rateLimit.max, duration: settings.rateLimit.durationMs },
+      limiter: smoothLimiter(settings.rateLimit),
       lockDuration: options.lockDurationMs ?? 30_000,
       stalledInterval: options.stalledIntervalMs ?? 15_000,
       maxStalledCount: options.maxStalledCount ?? 2,

@@ -11,7 +11,7 @@
  */
 
 import { readFileSync } from 'node:fs';
-import { getCACertificates } from 'node:tls';
+import { createSecureContext, getCACertificates } from 'node:tls';
 import { Pool } from 'undici';
 import { RevokerError } from '../errors.ts';
 import { classifyNetworkError, redactSecrets } from './network-fault.ts';
@@ -88,7 +88,11 @@ export function createHttpClient(options: HttpClientOptions): Transport {
     connect: {
       // Pinned, not defaulted: Node would otherwise honour NODE_TLS_REJECT_UNAUTHORIZED=0.
       rejectUnauthorized: true,
-      ...(options.caFile === undefined ? {} : { ca: trustedCas(options.caFile) }),
+      // One TLS context per account, built once: a `ca` list here would make undici build a new
+      // context (parsing ~150 roots) for every connection, ~30 ms of CPU and ~1 MB each.
+      ...(options.caFile === undefined
+        ? {}
+        : { secureContext: createSecureContext({ ca: trustedCas(options.caFile) }) }),
     },
   });
 

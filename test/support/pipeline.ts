@@ -152,7 +152,13 @@ export const ROOMY_SANDBOX_LIMITS = [{ max: 100_000, durationMs: 1000 }];
 
 /** Seed orders of the demo accounts (the ones the rig's config logs in as). */
 export function sectigoOrder(orderNumber: string, extra: Partial<SeedOrderInput> = {}): SeedOrderInput {
-  return { vendor: 'sectigo', account: DEMO_SECTIGO_ACCOUNT.loginName, orderNumber, state: 'issued', ...extra };
+  return {
+    vendor: 'sectigo',
+    account: DEMO_SECTIGO_ACCOUNT.loginName,
+    orderNumber,
+    state: 'issued',
+    ...extra,
+  };
 }
 
 export function digicertOrder(orderNumber: string, extra: Partial<SeedOrderInput> = {}): SeedOrderInput {
@@ -160,7 +166,10 @@ export function digicertOrder(orderNumber: string, extra: Partial<SeedOrderInput
 }
 
 /** An input row revoking a Sectigo order with AutoRevokeSSL. */
-export function revokeSslRow(orderNumber: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function revokeSslRow(
+  orderNumber: string,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     account: 'sectigo',
     operation: 'sectigo.revokeSSL',
@@ -171,7 +180,10 @@ export function revokeSslRow(orderNumber: string, extra: Record<string, unknown>
 }
 
 /** An input row revoking a DigiCert order. */
-export function revokeOrderRow(orderId: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function revokeOrderRow(
+  orderId: string,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     account: 'digicert',
     operation: 'digicert.revokeOrder',
@@ -189,7 +201,11 @@ export async function reportOf(revoker: Revoker, batchId: string): Promise<Repor
 }
 
 /** Waits until no item of the batch is in progress any more (pending approval counts as not final). */
-export async function waitForFinal(revoker: Revoker, batchId: string, timeoutMs = 15_000): Promise<OutcomeCounts> {
+export async function waitForFinal(
+  revoker: Revoker,
+  batchId: string,
+  timeoutMs = 15_000,
+): Promise<OutcomeCounts> {
   let counts: OutcomeCounts | undefined;
   await eventually(
     async () => {

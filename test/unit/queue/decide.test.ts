@@ -72,3 +72,22 @@ describe('decide', () => {
     });
   });
 });
+
+describe('decide: what cannot be retried blindly', () => {
+  it('counts "already rejected" after an ambiguous attempt as our revoke', () => {
+    const rejected = outcome({ class: 'permanent', code: '-20', learned: { alreadyRejected: true } });
+    expect(decide(rejected, { ...base, earlierMayHaveTakenEffect: true, attemptsMade: 1 })).toMatchObject({
+      action: 'complete',
+      itemOutcome: 'revoked',
+      confirmed: true,
+    });
+    expect(decide(rejected, base)).toMatchObject({ action: 'dead-letter' });
+  });
+
+  it('dead-letters a replacement that may have been made instead of ordering a second one', () => {
+    const reset = outcome({ class: 'transient', code: 'CA_ERR_RESET', mayHaveTakenEffect: true });
+    expect(decide(reset, { ...base, kind: 'replace' })).toMatchObject({ action: 'dead-letter' });
+    const refused = outcome({ class: 'transient', code: 'CA_ERR_CONNECT', mayHaveTakenEffect: false });
+    expect(decide(refused, { ...base, kind: 'replace' })).toEqual({ action: 'retry' });
+  });
+});

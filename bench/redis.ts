@@ -1,0 +1,85 @@
+/**
+ * The Redis a bench run uses and the key hygiene around it: REDIS_URL; else 127.0.0.1:6379 when
+ * it answers; else a throwaway redis-server (the demo's finder, src/cli/demo-redis.ts). Every
+ * scenario side works under its own hash-tagged prefix and deletes its keys afterwards.
+ */
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { type DemoRedis, findDemoRedis } from '../src/cli/demo-redis.ts';
+import { redactUrl } from '../src/queue/redis-connection.ts';
+
+export type BenchRedis = DemoRedis;
+
+export function findBenchRedis(env: NodeJS.ProcessEnv): Promise<BenchRedis> {
+  return findDemoRedis(env);
+}
+
+export { redactUrl };
+
+/** A connection for the bench's own reads (memory, counts, cleanup); BullMQ-safe. */
+export function connectRedis(url: string): Redis {
+  return new Redis(url, { maxRetriesPerRequest: null });
+}
+
+/** `{bench-<scenario>-<side>-<random>}`: one Redis Cluster slot, never shared with another run. */
+export function benchPrefix(scenario: string, side: string): string {
+  return `{bench-${scenario}-${side}-${randomUUID().slice(0, 8)}}`;
+}
+
+/** Every key under `prefix` (SCAN, so a shared Redis is not blocked). */
+export async function keysUnder(redis: Redis, prefix: string): Promise<string[]> {
+  const found: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${globEscape(prefix)}*`, 'COUNT', 5000);
+    found.push(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+  return found;
+}
+
+/** Deletes every key under `prefix`; returns how many. */
+export async function deleteKeys(redis: Redis, prefix: string): Promise<number> {
+  const keys = await keysUnder(redis, prefix);
+  for (let i = 0; i < keys.length; i += 1000) await redis.unlink(...keys.slice(i, i + 1000));
+  return keys.length;
+}
+
+/** INFO memory `used_memory`, in bytes. */
+export async function usedMemory(redis: Redis): Promise<number> {
+  return Number(/^used_memory:(\d+)/m.exec(await redis.info('memory'))?.[1] ?? Number.NaN);
+}
+
+export async function redisVersion(redis: Redis): Promise<string> {
+  return /^redis_version:(\S+)/m.exec(await redis.info('server'))?.[1] ?? 'unknown';
+}
+
+/** Bytes each key under `prefix` takes (MEMORY USAGE, exact), summed by the group `groupOf` names. */
+export async function memoryByGroup(
+  redis: Redis,
+  prefix: string,
+  groupOf: (key: string) => string,
+): Promise<Record<string, { keys: number; bytes: number }>> {
+  const groups: Record<string, { keys: number; bytes: number }> = {};
+  const keys = await keysUnder(redis, prefix);
+  for (let i = 0; i < keys.length; i += 500) {
+    const slice = keys.slice(i, i + 500);
+    const pipeline = redis.pipeline();
+    for (const key of slice) pipeline.memory('USAGE', key, 'SAMPLES', 0);
+    const results = (await pipeline.exec()) ?? [];
+    slice.forEach((key, j) => {
+      const bytes = Number(results[j]?.[1] ?? 0);
+      const name = groupOf(key);
+      const group = groups[name] ?? { keys: 0, bytes: 0 };
+      groups[name] = group;
+      group.keys++;
+      group.bytes += bytes;
+    });
+  }
+  return groups;
+}
+
+/** SCAN MATCH treats `*?[]\` as glob syntax; a prefix is matched literally. */
+function globEscape(text: string): string {
+  return text.replace(/[*?[\]\\]/g, '\\$&');
+}

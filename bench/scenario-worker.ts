@@ -1,0 +1,210 @@
+/**
+ * (b) Worker throughput: revoker's worker (runWorker, in this process) beside a bare BullMQ
+ * Worker that POSTs the same form with undici (bare-worker.ts), each on N queued jobs naming
+ * fresh issued orders, at the same concurrency, against one sandbox in a child process whose
+ * rate limit (like the account's) is far above what can be reached.
+ *
+ * Before measuring: direct POSTs warm the sandbox, and a short run of each side warms this
+ * process's code, so neither side pays the JIT or the sandbox's warm-up for the other.
+ */
+import { openRevoker } from '../src/open-revoker.ts';
+import { accountJobOptions } from '../src/queue/job-options.ts';
+import { keySpace } from '../src/queue/keys.ts';
+import { runWorker } from '../src/run-worker.ts';
+import { bareAddBulk } from './bare-producer.ts';
+import { postRevoke, runBareWorker, sandboxPool } from './bare-worker.ts';
+import { benchConfig, benchEnv } from './config.ts';
+import { type BenchContext, benchLogger } from './context.ts';
+import { perSecond, progress, round, sleep } from './log.ts';
+import { bareJobs, REASON, revokeRows } from './orders.ts';
+import { benchPrefix, deleteKeys } from './redis.ts';
+import { type BenchSandbox, startSandboxProcess } from './sandbox-child.ts';
+
+export const WORKER_TARGET_RATIO = 0.7;
+const DIRECT_WARM_UP = 5_000;
+const SIDE_WARM_UP = 2_000;
+/** Far above reach: neither the queue limiter nor the sandbox may bind. */
+const HIGH_LIMIT = { max: 100_000, durationMs: 1000 };
+const SANDBOX_LIMIT = { max: 10_000_000, durationMs: 1000 };
+
+export interface WorkerSideResult {
+  jobs: number;
+  /** From starting the worker (no connection open yet) to the last job done. */
+  ms: number;
+  jobsPerSec: number;
+  /** From 10% of the jobs done to the last: connections open, code warm. */
+  steadyJobsPerSec: number;
+  /** Requests the sandbox counted for this side, and answers other than 0. */
+  sandboxRequests: number;
+  notZero: number;
+}
+
+export interface WorkerScenarioResult {
+  concurrency: number;
+  revoker: WorkerSideResult & { revoked: number; total: number };
+  bareWorker: WorkerSideResult;
+  /** revoker jobs/s ÷ bare jobs/s (whole runs). */
+  ratio: number;
+  /** The same over the steady part of each run. */
+  steadyRatio: number;
+  target: { ratioAtLeast: number };
+  met: boolean;
+}
+
+export async function scenarioWorker(
+  ctx: BenchContext,
+  jobs = 20_000,
+  concurrency = 100,
+): Promise<WorkerScenarioResult> {
+  const total = DIRECT_WARM_UP + 2 * SIDE_WARM_UP + 2 * jobs;
+  progress(`worker: starting the sandbox with ${total.toLocaleString('en')} issued orders`);
+  const sandbox = await startSandboxProcess({ orders: total, rateLimits: [SANDBOX_LIMIT] });
+  try {
+    let next = 0;
+    const take = (n: number) => {
+      const orders = sandbox.orderNumbers.slice(next, next + n);
+      next += n;
+      return orders;
+    };
+    await warmUp(sandbox, take(DIRECT_WARM_UP), concurrency);
+    progress(`worker: warm-up runs of each side (${SIDE_WARM_UP.toLocaleString('en')} jobs)`);
+    await runRevokerSide(ctx, sandbox, take(SIDE_WARM_UP), concurrency);
+    await runBareSide(ctx, sandbox, take(SIDE_WARM_UP), concurrency);
+
+    progress(`worker: revoker's worker, ${jobs.toLocaleString('en')} jobs at concurrency ${concurrency}`);
+    const ours = await runRevokerSide(ctx, sandbox, take(jobs), concurrency);
+    progress(`worker: revoker ${ours.jobsPerSec} jobs/s (steady ${ours.steadyJobsPerSec})`);
+    progress(`worker: bare BullMQ worker, ${jobs.toLocaleString('en')} jobs at concurrency ${concurrency}`);
+    const bare = await runBareSide(ctx, sandbox, take(jobs), concurrency);
+    progress(`worker: bare ${bare.jobsPerSec} jobs/s (steady ${bare.steadyJobsPerSec})`);
+
+    const ratio = round(ours.jobsPerSec / bare.jobsPerSec);
+    return {
+      concurrency,
+      revoker: ours,
+      bareWorker: bare,
+      ratio,
+      steadyRatio: round(ours.steadyJobsPerSec / bare.steadyJobsPerSec),
+      target: { ratioAtLeast: WORKER_TARGET_RATIO },
+      met: ratio >= WORKER_TARGET_RATIO,
+    };
+  } finally {
+    await sandbox.close();
+  }
+}
+
+/** Warms the sandbox (TLS, JIT) with direct POSTs. */
+async function warmUp(sandbox: BenchSandbox, orders: readonly string[], concurrency: number): Promise<void> {
+  progress(`worker: warm-up, ${orders.length.toLocaleString('en')} direct POSTs`);
+  const pool = sandboxPool(sandbox.url, sandbox.caPem, concurrency);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < orders.length) await postRevoke(pool, orders[next++] ?? '', REASON);
+    }),
+  );
+  await pool.close();
+}
+
+async function runRevokerSide(
+  ctx: BenchContext,
+  sandbox: BenchSandbox,
+  orders: readonly string[],
+  concurrency: number,
+): Promise<WorkerScenarioResult['revoker']> {
+  const prefix = benchPrefix('b', 'revoker');
+  const config = benchConfig({
+    redisUrl: ctx.redisUrl,
+    prefix,
+    sectigoBaseUrl: sandbox.sectigoBaseUrl,
+    caFile: sandbox.caFile,
+    rateLimit: HIGH_LIMIT,
+    concurrency,
+  });
+  const revoker = await openRevoker(config);
+  const results = keySpace(prefix).results;
+  try {
+    const { batchId } = await revoker.producer.submit(revokeRows(orders), { source: 'bench' });
+    await sandbox.resetStats();
+    const tenth = Math.ceil(orders.length / 10);
+    let tenthAt = 0;
+    const started = performance.now();
+    const pool = await runWorker({
+      config,
+      env: benchEnv(),
+      logger: benchLogger(),
+      tuning: { shutdownGraceMs: 5000 },
+    });
+    // Every job writes its record (HSET) just before BullMQ completes it: count the records.
+    let done = 0;
+    const deadline = started + 300_000;
+    while (done < orders.length && performance.now() < deadline) {
+      await sleep(10);
+      done = await ctx.redis.hlen(results);
+      if (!tenthAt && done >= tenth) tenthAt = performance.now();
+    }
+    const ended = performance.now();
+    await pool.close();
+    if (done < orders.length) progress(`worker: revoker side timed out at ${done} of ${orders.length}`);
+    const counts = await revoker.batches.counts(batchId);
+    const stats = await sandbox.stats();
+    return {
+      jobs: orders.length,
+      ms: Math.round(ended - started),
+      jobsPerSec: perSecond(done, ended - started),
+      steadyJobsPerSec: perSecond(done - tenth, ended - tenthAt),
+      sandboxRequests: stats.totalRequests,
+      notZero: stats.totalRequests - (stats.codes.sectigo['0'] ?? 0),
+      revoked: counts.revoked,
+      total: counts.total,
+    };
+  } finally {
+    await revoker.close();
+    await deleteKeys(ctx.redis, prefix);
+  }
+}
+
+async function runBareSide(
+  ctx: BenchContext,
+  sandbox: BenchSandbox,
+  orders: readonly string[],
+  concurrency: number,
+): Promise<WorkerSideResult> {
+  const prefix = benchPrefix('b', 'bare');
+  const retry = benchConfig({
+    redisUrl: ctx.redisUrl,
+    prefix,
+    sectigoBaseUrl: sandbox.sectigoBaseUrl,
+    rateLimit: HIGH_LIMIT,
+    concurrency,
+  }).retry;
+  try {
+    await bareAddBulk({
+      redis: ctx.redis,
+      prefix,
+      jobs: bareJobs(orders, 'bench-worker-bare'),
+      jobOptions: accountJobOptions(retry),
+    });
+    await sandbox.resetStats();
+    const run = await runBareWorker({
+      redisUrl: ctx.redisUrl,
+      prefix,
+      sandboxUrl: sandbox.url,
+      caPem: sandbox.caPem,
+      concurrency,
+      expected: orders.length,
+      timeoutMs: 300_000,
+    });
+    const stats = await sandbox.stats();
+    return {
+      jobs: orders.length,
+      ms: Math.round(run.elapsedMs),
+      jobsPerSec: perSecond(run.completed, run.elapsedMs),
+      steadyJobsPerSec: perSecond(run.steadyJobs, run.steadyMs),
+      sandboxRequests: stats.totalRequests,
+      notZero: run.notZero + run.failed,
+    };
+  } finally {
+    await deleteKeys(ctx.redis, prefix);
+  }
+}

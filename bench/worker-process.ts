@@ -1,0 +1,61 @@
+/**
+ * revoker's worker as an operator runs it, in a child process (`node src/cli/main.ts worker
+ * --config FILE`), with its peak resident set (VmHWM) and CPU time read from /proc.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export interface WorkerProcess {
+  readonly pid: number;
+  /** VmHWM and VmRSS in bytes, user+system CPU ms; undefined where /proc is not there. */
+  usage(): { peakRssBytes?: number; rssBytes?: number; cpuMs?: number };
+  stop(): Promise<number | null>;
+}
+
+const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
+const CLOCK_TICKS_PER_SECOND = 100;
+
+export function startWorkerProcess(configFile: string, env: Record<string, string>): WorkerProcess {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [MAIN, 'worker', '--config', configFile, '--log-level', 'warn', '--grace-ms', '5000'],
+    { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  // Its log lines (stdout) and errors go to our standard error.
+  child.stdout?.pipe(process.stderr);
+  child.stderr?.pipe(process.stderr);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const pid = child.pid ?? 0;
+  return {
+    pid,
+    usage() {
+      try {
+        const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+        const kb = (field: string) => {
+          const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
+          return match ? Number(match[1]) * 1024 : undefined;
+        };
+        // /proc/PID/stat: fields 14 and 15 (utime, stime) after the `(comm)` field.
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        const ticks = Number(fields[11]) + Number(fields[12]);
+        return {
+          peakRssBytes: kb('VmHWM'),
+          rssBytes: kb('VmRSS'),
+          cpuMs: Math.round((ticks * 1000) / CLOCK_TICKS_PER_SECOND),
+        };
+      } catch {
+        return {};
+      }
+    },
+    async stop() {
+      if (child.exitCode !== null) return child.exitCode;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}
