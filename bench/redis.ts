@@ -26,24 +26,9 @@ export function benchPrefix(scenario: string, side: string): string {
   return `{bench-${scenario}-${side}-${randomUUID().slice(0, 8)}}`;
 }
 
-/** Every key under `prefix` (SCAN, so a shared Redis is not blocked). */
-export async function keysUnder(redis: Redis, prefix: string): Promise<string[]> {
-  const found: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${globEscape(prefix)}*`, 'COUNT', 5000);
-    found.push(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  return found;
-}
+import { deleteKeysUnder, keysUnder } from '../src/queue/prefix-keys.ts';
 
-/** Deletes every key under `prefix`; returns how many. */
-export async function deleteKeys(redis: Redis, prefix: string): Promise<number> {
-  const keys = await keysUnder(redis, prefix);
-  for (let i = 0; i < keys.length; i += 1000) await redis.unlink(...keys.slice(i, i + 1000));
-  return keys.length;
-}
+export { deleteKeysUnder as deleteKeys, keysUnder };
 
 /** INFO memory `used_memory`, in bytes. */
 export async function usedMemory(redis: Redis): Promise<number> {
@@ -80,6 +65,3 @@ export async function memoryByGroup(
 }
 
 /** SCAN MATCH treats `*?[]\` as glob syntax; a prefix is matched literally. */
-function globEscape(text: string): string {
-  return text.replace(/[*?[\]\\]/g, '\\$&');
-}

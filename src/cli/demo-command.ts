@@ -14,6 +14,7 @@ import { parseConfig } from '../config.ts';
 import { readInputRows } from '../jobs/input-file.ts';
 import { createLogger } from '../logger.ts';
 import { openRevoker } from '../open-revoker.ts';
+import { deleteKeysUnder } from '../queue/prefix-keys.ts';
 import { runWorker } from '../run-worker.ts';
 import { DEMO_DIGICERT_ACCOUNT, DEMO_SECTIGO_ACCOUNT, defaultAccounts } from '../sandbox/accounts.ts';
 import { generateSeed } from '../sandbox/seed-generator.ts';
@@ -128,7 +129,8 @@ export async function runDemo(flags: DemoFlags, io: CommandEnv): Promise<number>
     return code === 3 ? code : 0;
   } finally {
     await pool.close();
-    await deleteKeys(revoker, config.redis.prefix);
+    // The demo leaves nothing behind in a shared Redis.
+    await deleteKeysUnder(revoker.redis, config.redis.prefix);
     await revoker.close();
     await sandbox.close();
     await redis.stop();
@@ -146,14 +148,4 @@ function demoCsv(orders: readonly { vendor: string; orderNumber: string }[]): st
     );
   }
   return `${lines.join('\n')}\n`;
-}
-
-/** The demo leaves nothing behind in a shared Redis. */
-async function deleteKeys(revoker: { redis: import('ioredis').Redis }, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await revoker.redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    if (keys.length > 0) await revoker.redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
 }

@@ -11,6 +11,7 @@ import { parseConfig, type RevokerConfig } from '../../src/config.ts';
 import { createLogger, type Logger } from '../../src/logger.ts';
 import { openRevoker, type Revoker } from '../../src/open-revoker.ts';
 import type { OutcomeCounts, ReportItem } from '../../src/queue/batch-report.ts';
+import { deleteKeysUnder } from '../../src/queue/prefix-keys.ts';
 import type { InputRow } from '../../src/queue/producer.ts';
 import type { WorkerPool } from '../../src/queue/worker-pool.ts';
 import { type RunWorkerOptions, runWorker } from '../../src/run-worker.ts';
@@ -114,20 +115,11 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
     },
     async close() {
       for (const pool of pools) await pool.close().catch(() => {});
-      await deleteKeys(revoker, prefix);
+      await deleteKeysUnder(revoker.redis, prefix);
       await revoker.close();
       await sandbox.close();
     },
   };
-}
-
-async function deleteKeys(revoker: Revoker, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await revoker.redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    if (keys.length > 0) await revoker.redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
 }
 
 /** Polls until `check` returns true or the timeout passes (then throws with `what`). */

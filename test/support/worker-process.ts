@@ -7,7 +7,6 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Redis } from 'ioredis';
 import { parseConfig, type RevokerConfig } from '../../src/config.ts';
 import { DEMO_SECTIGO_ACCOUNT } from '../../src/sandbox/accounts.ts';
 import type { Sandbox } from '../../src/sandbox/server.ts';
@@ -155,15 +154,7 @@ export function tail(worker: WorkerProcess, lines = 30): string {
   return worker.output().trimEnd().split('\n').slice(-lines).join('\n');
 }
 
-/** Deletes every key under `prefix` (the tier's shared Redis outlives the test). */
-export async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-}
+export { deleteKeysUnder as deleteKeys } from '../../src/queue/prefix-keys.ts';
 
 /** Clean-up steps run in reverse order, every one even if another throws (for afterEach). */
 export function teardownStack(): { defer(step: () => unknown): void; run(): Promise<void> } {
