@@ -22,6 +22,19 @@ export type Decision =
   | { action: 'dead-letter'; reason: string }
   | { action: 'halt'; reason: string };
 
+/**
+ * Permanent answers that say more about the account or our requests than about the job when
+ * they repeat: Sectigo -3 (an argument is missing: our request shape) and DigiCert 403 (the key
+ * lacks a permission). After this many jobs in a row, the account halts instead of
+ * dead-lettering the rest of the batch one by one.
+ */
+export const ESCALATE_AFTER = 10;
+
+export function escalates(outcome: Outcome): boolean {
+  if (outcome.class !== 'permanent') return false;
+  return outcome.vendor === 'sectigo' ? outcome.code === '-3' : outcome.httpStatus === 403;
+}
+
 export interface DecisionContext {
   kind: 'revoke' | 'replace';
   /** Attempts already made before this answer (BullMQ attemptsMade). */
@@ -31,6 +44,8 @@ export interface DecisionContext {
   earlierMayHaveTakenEffect: boolean;
   /** Wait used when a rate-limited outcome carries no time of its own. */
   defaultRateLimitWaitMs: number;
+  /** Jobs in a row (this one included) whose answer was this same escalating code. @defaultValue 1 */
+  sameCodeInARow?: number;
 }
 
 export function decide(outcome: Outcome, context: DecisionContext): Decision {
@@ -71,6 +86,13 @@ export function decide(outcome: Outcome, context: DecisionContext): Decision {
       const alreadyDone = outcome.learned.alreadyRevoked === true || outcome.learned.alreadyRejected === true;
       if (context.kind === 'revoke' && alreadyDone && context.earlierMayHaveTakenEffect) {
         return { action: 'complete', itemOutcome: 'revoked', confirmed: true };
+      }
+      const inARow = context.sameCodeInARow ?? 1;
+      if (escalates(outcome) && inARow >= ESCALATE_AFTER) {
+        return {
+          action: 'halt',
+          reason: `${inARow} jobs in a row answered ${outcome.code} ${outcome.message}: the account or our requests are at fault, not the jobs`,
+        };
       }
       return { action: 'dead-letter', reason: `${outcome.code} ${outcome.message}` };
     }

@@ -14,7 +14,7 @@ import type { Outcome } from '../vendors/outcome.ts';
 import { getOperation } from '../vendors/registry.ts';
 import type { AccountControl } from './account-control.ts';
 import type { DeadLetter, DeadLetterEntry } from './dead-letter.ts';
-import { type Decision, decide } from './decide.ts';
+import { type Decision, decide, escalates } from './decide.ts';
 import { type AttemptRecord, appendAttempt, attemptFrom, type ItemRecord } from './item-record.ts';
 import { parseQueueJobData, type QueueJobData } from './queue-job.ts';
 import type { ResultStore } from './result-store.ts';
@@ -55,6 +55,17 @@ export type ProcessorResult = { outcome: ItemRecord['outcome'] };
 
 export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string) => Promise<ProcessorResult> {
   const now = deps.now ?? Date.now;
+  // Escalating permanent answers seen in a row by this process's jobs of the account (decide.ts).
+  const streak = { code: '', count: 0 };
+  const countStreak = (outcome: Outcome): number => {
+    if (!escalates(outcome)) {
+      if (outcome.class === 'done') streak.count = 0;
+      return 1;
+    }
+    streak.count = streak.code === outcome.code ? streak.count + 1 : 1;
+    streak.code = outcome.code;
+    return streak.count;
+  };
 
   return async function processJob(job, token) {
     const jobId = job.id ?? '';
@@ -113,6 +124,7 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
       maxAttempts: deps.maxAttempts,
       earlierMayHaveTakenEffect,
       defaultRateLimitWaitMs: deps.runtime.defaultRateLimitWaitMs,
+      sameCodeInARow: countStreak(outcome),
     });
 
     // DigiCert revoke requests that wait for approval: approve at once, or look again later.
@@ -142,6 +154,7 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
           maxAttempts: deps.maxAttempts,
           earlierMayHaveTakenEffect,
           defaultRateLimitWaitMs: deps.runtime.defaultRateLimitWaitMs,
+          sameCodeInARow: countStreak(outcome),
         });
         if (decision.action === 'complete' && decision.itemOutcome === 'pending-approval') {
           return await waitForApproval(job, token, data, requestId);

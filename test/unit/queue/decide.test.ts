@@ -91,3 +91,28 @@ describe('decide: what cannot be retried blindly', () => {
     expect(decide(refused, { ...base, kind: 'replace' })).toEqual({ action: 'retry' });
   });
 });
+
+describe('decide: repeated account faults halt', () => {
+  const missingArgument = outcome({
+    class: 'permanent',
+    code: '-3',
+    message: "The 'x' argument is missing!",
+  });
+  const forbidden = outcome({
+    class: 'permanent',
+    vendor: 'digicert',
+    code: 'access_denied',
+    httpStatus: 403,
+  });
+
+  it('dead-letters the first few, then halts the account instead of dead-lettering the batch', () => {
+    expect(decide(missingArgument, { ...base, sameCodeInARow: 9 })).toMatchObject({ action: 'dead-letter' });
+    expect(decide(missingArgument, { ...base, sameCodeInARow: 10 })).toMatchObject({ action: 'halt' });
+    expect(decide(forbidden, { ...base, sameCodeInARow: 10 })).toMatchObject({ action: 'halt' });
+  });
+
+  it('never escalates answers about the job itself, however often they repeat', () => {
+    const already = outcome({ class: 'permanent', code: '-21', learned: { alreadyRevoked: true } });
+    expect(decide(already, { ...base, sameCodeInARow: 1000 })).toMatchObject({ action: 'dead-letter' });
+  });
+});
