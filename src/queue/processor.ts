@@ -8,6 +8,7 @@
  */
 import { DelayedError, type Job, RateLimitError } from 'bullmq';
 import type { Logger } from 'pino';
+import { parseJobId } from '../jobs/job-id.ts';
 import { approveRequest, getRequest } from '../vendors/digicert/request.ts';
 import type { VendorAccount } from '../vendors/operation.ts';
 import type { Outcome } from '../vendors/outcome.ts';
@@ -87,19 +88,17 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
     // A stalled run means a worker died holding the job, maybe mid-call.
     const earlierMayHaveTakenEffect = job.stalledCounter > 0 || attempts.some((a) => a.mayHaveTakenEffect);
 
-    const params = spec.params.safeParse(data.params);
-    if (!params.success) {
-      await deadLetterJob(job, data, attempts, `invalid parameters: ${params.error.message}`, undefined);
-      return { outcome: 'dead-lettered' };
-    }
-    const target = spec.targetOf(params.data);
+    // The adapter validates the parameters again (a queue is a boundary) and answers a permanent
+    // CA_ERR_PARAMS outcome when they are bad; the job id names the target for the log.
+    const jobTarget = parseJobId(jobId);
+    const target = jobTarget ? `${jobTarget.field}=${jobTarget.value}` : jobId;
     const logCall = (outcome: Outcome, step: string) =>
       deps.logger.info(
         {
           account: data.account,
           operation: data.operation,
           step,
-          target: `${target.field}=${target.value}`,
+          target,
           code: outcome.code,
           class: outcome.class,
           attempt: job.attemptsMade + 1,
@@ -111,7 +110,7 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
     let outcome: Outcome;
     let step: 'call' | 'approve' | 'poll' = data.followUp?.step ?? 'call';
     if (step === 'call') {
-      outcome = await spec.execute(deps.runtime.account, params.data, { signal: deps.signal });
+      outcome = await spec.execute(deps.runtime.account, data.params, { signal: deps.signal });
     } else {
       outcome = await followUp(step, data.followUp?.requestId ?? '');
     }

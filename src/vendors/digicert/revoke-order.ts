@@ -8,6 +8,7 @@
  */
 
 import { z } from 'zod';
+import { ErrorCodes } from '../../errors.ts';
 import type { DigicertAccount, ExecuteOptions, OperationSpec, OperationTarget } from '../operation.ts';
 import { excerpt, makeOutcome, type Outcome } from '../outcome.ts';
 import { isEmptyBody, isOutcome, scrubKey, sendDigicert } from './call.ts';
@@ -115,6 +116,18 @@ export async function revokeOrder(
   params: RevokeOrderParams,
   options: ExecuteOptions = {},
 ): Promise<Outcome> {
+  // Checked again here: job data comes back through Redis, and a bad order id must not reach a URL.
+  const checked = revokeOrderParams.safeParse(params);
+  if (!checked.success) {
+    return makeOutcome({
+      class: 'permanent',
+      vendor: 'digicert',
+      code: ErrorCodes.CA_ERR_PARAMS,
+      message: `invalid parameters: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      latencyMs: 0,
+    });
+  }
+  params = checked.data;
   const body = buildRevokeOrderBody(params, account);
   const result = await sendDigicert(
     account,

@@ -57,7 +57,7 @@ export function outcomeFromSectigoResponse(
   response: TransportResponse,
   call: Pick<SectigoCall, 'responseFormat' | 'readsNewOrderNumber'>,
 ): Outcome {
-  const scrub = scrubber(secretsOf(account.credentials));
+  const scrub = scrubberFor(account.credentials);
   const { status, latencyMs } = response;
   const headerWaitMs = parseRetryAfterMs(response.headers['retry-after']);
 
@@ -127,6 +127,18 @@ export function outcomeFromSectigoResponse(
 }
 
 /** Replaces every occurrence of each secret (and its url-encoded forms) with a marker. */
+// Built once per credentials object: every response is scrubbed, and building costs more than using.
+const scrubbers = new WeakMap<object, (text: string) => string>();
+
+function scrubberFor(credentials: SectigoAccount['credentials']): (text: string) => string {
+  let scrub = scrubbers.get(credentials);
+  if (!scrub) {
+    scrub = scrubber(secretsOf(credentials));
+    scrubbers.set(credentials, scrub);
+  }
+  return scrub;
+}
+
 function scrubber(secrets: readonly string[]): (text: string) => string {
   const encodings = (secret: string) => [
     secret,

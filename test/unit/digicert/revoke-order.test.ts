@@ -255,3 +255,16 @@ describe('revokeOrderOperation', () => {
     for (const outcome of outcomes) expect(JSON.stringify(outcome)).not.toContain(API_KEY);
   });
 });
+
+describe('revokeOrderOperation.execute with job data read back from Redis', () => {
+  it('refuses invalid parameters as a permanent outcome without calling DigiCert', async () => {
+    const transport = fakeTransport();
+    const outcome = await revokeOrderOperation.execute(account(transport), {
+      order_id: '12/../34',
+      comments: 'x',
+    } as never);
+    expect(outcome).toMatchObject({ class: 'permanent', code: 'CA_ERR_PARAMS' });
+    expect(outcome.message).toContain('order_id');
+    expect(transport.requests).toHaveLength(0);
+  });
+});
