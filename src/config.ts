@@ -360,7 +360,7 @@ export type AccountConfig = RevokerConfig['accounts'][string];
 export type SectigoAccountConfig = Extract<AccountConfig, { vendor: 'sectigo' }>;
 export type DigicertAccountConfig = Extract<AccountConfig, { vendor: 'digicert' }>;
 
-/** The highest layer (CLI flags): any part of the file's shape; `undefined` values are ignored. */
+/** The highest layer (CLI flags): the file's shape, every part optional; `undefined` values are ignored. */
 export type ConfigOverrides = DeepPartial<RevokerConfigInput>;
 
 // ---------------------------------------------------------------------------------------------

@@ -43,7 +43,7 @@ export function sandboxCommand(io: Partial<SandboxIo> = {}): Command {
     .description(
       'run the vendor sandbox: fake Sectigo and DigiCert APIs over HTTPS, for demos and rehearsals',
     )
-    .option('--port <port>', 'HTTPS port (0: any free port)', '8443')
+    .option('--port <port>', 'HTTPS port (0: a free port)', '8443')
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--http-port <port>', 'also listen for plain HTTP (Sectigo answers -1 there)')
     .option('--orders <n>', 'generate this many orders (ignored with --seed-file)', '100')

@@ -22,6 +22,7 @@ import {
   formRequest,
   sectigoOrder as order,
   rawPlainPost,
+  SECTIGO_FAULT_OUTCOMES,
   SECTIGO_LOGINS,
   startContractSandbox,
 } from '../support/contract-sandbox.ts';
@@ -302,13 +303,7 @@ describe('contract sectigo.revokeCertificate: network faults', () => {
   });
 
   it('reset → CA_ERR_RESET transient; reset after effect → the retry sees -21 alreadyRevoked', async () => {
-    const reset = {
-      class: 'transient',
-      vendor: 'sectigo',
-      code: 'CA_ERR_RESET',
-      message: expect.any(String),
-      mayHaveTakenEffect: true,
-    } as const;
+    const reset = SECTIGO_FAULT_OUTCOMES.reset;
     expectOutcome(await revoke({ orderNumber: '3013' }), reset);
     expect(cs.state('sectigo', '3013')).toBe('issued');
     expectOutcome(await revoke({ orderNumber: '3014' }), reset);
@@ -323,15 +318,7 @@ describe('contract sectigo.revokeCertificate: network faults', () => {
 
   it('garbage → CA_ERR_RESPONSE transient in either format', async () => {
     for (const responseFormat of [1, 0]) {
-      expectOutcome(await revoke({ orderNumber: '3015', responseFormat }), {
-        class: 'transient',
-        vendor: 'sectigo',
-        code: 'CA_ERR_RESPONSE',
-        message: expect.stringMatching(/^unreadable answer \(HTTP 200\): /),
-        httpStatus: 200,
-        mayHaveTakenEffect: true,
-        rawExcerpt: expect.any(String),
-      });
+      expectOutcome(await revoke({ orderNumber: '3015', responseFormat }), SECTIGO_FAULT_OUTCOMES.garbage);
     }
     expect(cs.state('sectigo', '3015')).toBe('issued');
   });
@@ -339,27 +326,13 @@ describe('contract sectigo.revokeCertificate: network faults', () => {
   it('5xx → transient http-5xx', async () => {
     const outcome = await revoke({ orderNumber: '3016' });
     expect(outcome.httpStatus).toBeGreaterThanOrEqual(500);
-    expectOutcome(outcome, {
-      class: 'transient',
-      vendor: 'sectigo',
-      code: `http-${outcome.httpStatus}`,
-      message: expect.stringMatching(/^HTTP 50\d with no readable Sectigo code/),
-      httpStatus: outcome.httpStatus,
-      mayHaveTakenEffect: true,
-      rawExcerpt: expect.stringContaining('<html>'),
-    });
+    expectOutcome(outcome, SECTIGO_FAULT_OUTCOMES.serverError(outcome.httpStatus));
   });
 
   it('hang with a short headersTimeoutMs → CA_ERR_TIMEOUT', async () => {
     expectOutcome(
       await revoke({ orderNumber: '3017' }, cs.sectigo({ transport: cs.sectigoShortTransport })),
-      {
-        class: 'transient',
-        vendor: 'sectigo',
-        code: 'CA_ERR_TIMEOUT',
-        message: expect.stringMatching(/timeout/i),
-        mayHaveTakenEffect: true,
-      },
+      SECTIGO_FAULT_OUTCOMES.timeout,
     );
   });
 });

@@ -21,6 +21,7 @@ import {
   expectOutcome,
   formRequest,
   rawPlainPost,
+  SECTIGO_FAULT_OUTCOMES,
   SECTIGO_LOGINS,
   sectigoOrder,
   startContractSandbox,
@@ -270,13 +271,7 @@ describe('contract sectigo.revokePAC: network faults', () => {
   });
 
   it('reset → CA_ERR_RESET; reset after effect → the retry sees -21 alreadyRevoked', async () => {
-    const reset = {
-      class: 'transient',
-      vendor: 'sectigo',
-      code: 'CA_ERR_RESET',
-      message: expect.any(String),
-      mayHaveTakenEffect: true,
-    } as const;
+    const reset = SECTIGO_FAULT_OUTCOMES.reset;
     expectOutcome(await revoke({ orderNumber: '4013' }), reset);
     expect(cs.state('sectigo', '4013')).toBe('issued');
     expectOutcome(await revoke({ orderNumber: '4014' }), reset);
@@ -290,42 +285,20 @@ describe('contract sectigo.revokePAC: network faults', () => {
   });
 
   it('garbage → CA_ERR_RESPONSE transient', async () => {
-    expectOutcome(await revoke({ orderNumber: '4015' }), {
-      class: 'transient',
-      vendor: 'sectigo',
-      code: 'CA_ERR_RESPONSE',
-      message: expect.stringMatching(/^unreadable answer \(HTTP 200\): /),
-      httpStatus: 200,
-      mayHaveTakenEffect: true,
-      rawExcerpt: expect.any(String),
-    });
+    expectOutcome(await revoke({ orderNumber: '4015' }), SECTIGO_FAULT_OUTCOMES.garbage);
     expect(cs.state('sectigo', '4015')).toBe('issued');
   });
 
   it('5xx → transient http-5xx', async () => {
     const outcome = await revoke({ orderNumber: '4016' });
     expect(outcome.httpStatus).toBeGreaterThanOrEqual(500);
-    expectOutcome(outcome, {
-      class: 'transient',
-      vendor: 'sectigo',
-      code: `http-${outcome.httpStatus}`,
-      message: expect.stringMatching(/^HTTP 50\d with no readable Sectigo code/),
-      httpStatus: outcome.httpStatus,
-      mayHaveTakenEffect: true,
-      rawExcerpt: expect.stringContaining('<html>'),
-    });
+    expectOutcome(outcome, SECTIGO_FAULT_OUTCOMES.serverError(outcome.httpStatus));
   });
 
   it('hang with a short headersTimeoutMs → CA_ERR_TIMEOUT', async () => {
     expectOutcome(
       await revoke({ orderNumber: '4017' }, cs.sectigo({ transport: cs.sectigoShortTransport })),
-      {
-        class: 'transient',
-        vendor: 'sectigo',
-        code: 'CA_ERR_TIMEOUT',
-        message: expect.stringMatching(/timeout/i),
-        mayHaveTakenEffect: true,
-      },
+      SECTIGO_FAULT_OUTCOMES.timeout,
     );
   });
 });

@@ -227,3 +227,44 @@ export function formRequest(path: string, form: URLSearchParams, method: 'GET' |
     ...(method === 'POST' ? { body: form.toString() } : {}),
   } as const;
 }
+
+/**
+ * What every Sectigo endpoint answers to the sandbox's network faults: the same Outcome shapes,
+ * whichever endpoint met them (src/vendors/sectigo/call.ts maps them once for all).
+ */
+export const SECTIGO_FAULT_OUTCOMES = {
+  reset: {
+    class: 'transient',
+    vendor: 'sectigo',
+    code: 'CA_ERR_RESET',
+    message: expect.any(String),
+    mayHaveTakenEffect: true,
+  },
+  garbage: {
+    class: 'transient',
+    vendor: 'sectigo',
+    code: 'CA_ERR_RESPONSE',
+    message: expect.stringMatching(/^unreadable answer \(HTTP 200\): /),
+    httpStatus: 200,
+    mayHaveTakenEffect: true,
+    rawExcerpt: expect.any(String),
+  },
+  timeout: {
+    class: 'transient',
+    vendor: 'sectigo',
+    code: 'CA_ERR_TIMEOUT',
+    message: expect.stringMatching(/timeout/i),
+    mayHaveTakenEffect: true,
+  },
+  /** An HTML 5xx page: its code carries the status the sandbox drew. */
+  serverError: (httpStatus: number | undefined) =>
+    ({
+      class: 'transient',
+      vendor: 'sectigo',
+      code: `http-${httpStatus}`,
+      message: expect.stringMatching(/^HTTP 50\d with no readable Sectigo code/),
+      httpStatus,
+      mayHaveTakenEffect: true,
+      rawExcerpt: expect.stringContaining('<html>'),
+    }) as const,
+} as const;
