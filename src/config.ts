@@ -228,7 +228,9 @@ const sectigoAccountSchema = strictObject({
    */
   concurrency: positiveInt().default(10),
   /**
-   * Send `test=Y` on every call: the vendor validates the request but revokes nothing.
+   * Submit this account's items as rehearsals: each is sent with `test=Y` (the vendor validates
+   * the request but revokes nothing). Decided at submit and carried by the job, so a worker's own
+   * setting never changes what an enqueued job does.
    * @defaultValue false
    */
   rehearsal: z.boolean({ error: 'expected true or false' }).default(false),
@@ -280,6 +282,12 @@ const digicertAccountSchema = strictObject({
    * @defaultValue 60000
    */
   approvalPollIntervalMs: durationMs().default(60_000),
+  /**
+   * Submit this account's items as rehearsals. DigiCert has no test mode: a rehearsal is
+   * validated and recorded `rehearsed`, never sent.
+   * @defaultValue false
+   */
+  rehearsal: z.boolean({ error: 'expected true or false' }).default(false),
   /** A PEM file of extra CA certificates to trust (a private CA, the sandbox's). */
   caFile: nonEmptyString('a file path').optional(),
   timeouts: timeoutsSchema,

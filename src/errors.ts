@@ -27,6 +27,18 @@ export const ErrorCodes = {
   CA_ERR_ALREADY_REVOKED: 'CA_ERR_ALREADY_REVOKED',
   /** Redis could not be reached or is configured unsafely. */
   REDIS_ERR_UNAVAILABLE: 'REDIS_ERR_UNAVAILABLE',
+  /** An item record in Redis cannot be read; the message names the job. */
+  RECORD_ERR_CORRUPT: 'RECORD_ERR_CORRUPT',
+  /** Report code: a replacement whose last call may have reached the vendor; never re-sent by itself. */
+  REPLACE_UNCERTAIN: 'REPLACE_UNCERTAIN',
+  /** Report code: a rehearsal of an operation the vendor cannot rehearse; validated, never sent. */
+  REHEARSAL_NOT_SENT: 'REHEARSAL_NOT_SENT',
+  /** Report code: BullMQ failed the job on its own (stalled too often, a crash in our code). */
+  BULLMQ_FAILED: 'BULLMQ_FAILED',
+  /** Report code: the job's data in Redis could not be read as a job. */
+  INVALID_JOB: 'INVALID_JOB',
+  /** Attempt code: a call whose answer never reached the record (the worker stopped mid-call). */
+  WORKER_LOST: 'WORKER_LOST',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -69,7 +69,7 @@ export async function openRevoker(config: RevokerConfig): Promise<Revoker> {
       accounts: Object.fromEntries(
         Object.entries(config.accounts).map(([name, a]) => [
           name,
-          { vendor: a.vendor, rehearsal: a.vendor === 'sectigo' && a.rehearsal },
+          { vendor: a.vendor, rehearsal: a.rehearsal },
         ]),
       ),
       operations,

@@ -14,7 +14,9 @@ export interface ProgressSample {
 }
 
 export function finalCount(counts: OutcomeCounts): number {
-  return counts.revoked + counts.replaced + counts['dead-lettered'] + counts['skipped-invalid'];
+  return (
+    counts.revoked + counts.replaced + counts.rehearsed + counts['dead-lettered'] + counts['skipped-invalid']
+  );
 }
 
 /** Items per second since watching began, and the seconds left at that rate. */
@@ -43,6 +45,7 @@ export function progressLine(sample: ProgressSample): string {
   const remaining = c.total - finalCount(c) - c['pending-approval'];
   return (
     `done ${c.revoked + c.replaced}/${c.total}` +
+    (c.rehearsed > 0 ? ` · rehearsed ${c.rehearsed}` : '') +
     ` · retrying ${c.retrying}` +
     ` · dead-lettered ${c['dead-lettered']}` +
     (c['pending-approval'] > 0 ? ` · pending-approval ${c['pending-approval']}` : '') +

@@ -16,6 +16,7 @@ export interface SubmitFlags {
   config?: string;
   batch?: string;
   skipInvalid?: boolean;
+  rehearsal?: boolean;
   wait?: boolean;
   report?: string;
   format: ReportFormat;
@@ -31,6 +32,10 @@ export function submitCommand(io: CommandEnv, setExit: (code: number) => void): 
     .option('--config <path>', 'configuration file (default: $REVOKER_CONFIG or ./revoker.config.json)')
     .option('--batch <id>', 'batch id (default: generated and printed)')
     .option('--skip-invalid', 'enqueue the valid rows and report the invalid ones as skipped-invalid')
+    .option(
+      '--rehearsal',
+      'rehearse the whole batch: Sectigo calls carry test=Y, operations without a test mode are not sent',
+    )
     .option(
       '--wait',
       'watch the batch until every item is final (exit 1 if any was dead-lettered, 3 on a halted account)',
@@ -55,7 +60,14 @@ export async function runSubmit(file: string, flags: SubmitFlags, io: CommandEnv
       {
         ...(flags.batch ? { batchId: flags.batch } : {}),
         skipInvalid: flags.skipInvalid === true,
+        rehearsal: flags.rehearsal === true,
         source: file,
+        // Before anything is enqueued: what is about to happen for real, and what is only rehearsed.
+        onValidated: (split) => {
+          for (const s of split) {
+            io.stdout.write(`account ${s.account}: ${s.real} real, ${s.rehearsal} rehearsal\n`);
+          }
+        },
       },
     );
     io.stdout.write(
@@ -80,7 +92,8 @@ export async function watchAndReport(
   if (flags.report) await writeReportFile(revoker, batchId, flags.format, flags.report);
   const c = result.counts;
   io.stdout.write(
-    `batch ${batchId}: ${c.revoked} revoked, ${c.replaced} replaced, ${c['pending-approval']} pending-approval, ` +
+    `batch ${batchId}: ${c.revoked} revoked, ${c.replaced} replaced, ${c.rehearsed} rehearsed, ` +
+      `${c['pending-approval']} pending-approval, ` +
       `${c['dead-lettered']} dead-lettered, ${c['skipped-invalid']} skipped-invalid, ${c['in-progress']} in-progress` +
       ` (total ${c.total})${flags.report ? `; report: ${flags.report}` : ''}\n`,
   );

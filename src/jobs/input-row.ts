@@ -49,6 +49,8 @@ export interface ValidItem {
   target: OperationTarget;
   jobId: string;
   row: number;
+  /** The vendor is only asked to validate (decided here, carried by the job). */
+  rehearsal: boolean;
 }
 
 export type RowResult = { ok: true; item: ValidItem } | { ok: false; errors: RowError[] };
@@ -58,6 +60,8 @@ export interface ValidationContext {
   accounts: Readonly<Record<string, { readonly vendor: VendorName; readonly rehearsal?: boolean }>>;
   /** The operations that can run (`operations` from src/vendors/registry.ts). */
   operations: ReadonlyMap<OperationName, OperationSpec>;
+  /** `submit --rehearsal`: every row of the batch is a rehearsal, whatever its account says. */
+  rehearsal?: boolean;
 }
 
 /** Row columns that are other names of an operation's parameter: column → parameter. */
@@ -129,7 +133,8 @@ export function validateRow(
   }
   try {
     const target = spec.targetOf(params);
-    const rehearsal = account.rehearsal || isYes((params as Record<string, unknown>).test);
+    const rehearsal =
+      context.rehearsal === true || account.rehearsal || isYes((params as Record<string, unknown>).test);
     const jobId = jobIdFor(account.name, spec.name, target, { rehearsal });
     return {
       ok: true,
@@ -140,6 +145,7 @@ export function validateRow(
         target,
         jobId,
         row: rowNumber,
+        rehearsal,
       },
     };
   } catch (error) {

@@ -21,6 +21,12 @@ export interface JobData {
   batchId: string;
   /** The item's row in that batch's input (the line number in a file; 1 for a single item). */
   row: number;
+  /**
+   * Decided at submit (the account's `rehearsal`, `submit --rehearsal`, or the row's `test=Y`):
+   * the worker asks the vendor to validate only, whatever its own config says. Absent in jobs
+   * enqueued before the flag existed; the job id's `~rehearsal` suffix then says.
+   */
+  rehearsal?: boolean | undefined;
 }
 
 /**
@@ -57,6 +63,7 @@ export const jobDataSchema = z.object({
   }),
   batchId: z.string().min(1).max(100),
   row: z.int().nonnegative(),
+  rehearsal: z.boolean().optional(),
 }) satisfies z.ZodType<JobData>;
 
 /** Validates job data read back from Redis (a queue is a boundary too). */

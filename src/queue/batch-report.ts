@@ -63,7 +63,8 @@ export function toReportItem(row: number, jobId: string, record: ItemRecord | un
     newOrderNumber: record?.newOrderNumber ?? '',
     requestId: record?.requestId ?? '',
     confirmed: record?.confirmed ?? false,
-    rehearsal: record?.rehearsal ?? false,
+    // Records written before the flag existed: the job id's `~rehearsal` suffix says.
+    rehearsal: record?.rehearsal ?? parseJobId(jobId)?.rehearsal ?? false,
   };
 }
 

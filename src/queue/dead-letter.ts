@@ -4,7 +4,7 @@
  * It is a BullMQ queue no worker consumes; an entry's job id is the original job id.
  */
 import type { Job, JobsOptions, Queue } from 'bullmq';
-import type { AttemptRecord } from './item-record.ts';
+import { type AttemptRecord, appendAttempt, lostAttempt } from './item-record.ts';
 import type { QueueJobData } from './queue-job.ts';
 import type { ResultStore } from './result-store.ts';
 
@@ -91,8 +91,14 @@ export function createDeadLetter(deps: DeadLetterDeps): DeadLetter {
           await old.remove();
         }
         // The attempts stay on record: one that may have taken effect still decides the
-        // ambiguity rule on the replayed run.
-        await deps.results.put(jobId, { outcome: 'in-progress', attempts: entry.attempts });
+        // ambiguity rule on the replayed run. Only a dead-lettered (or absent) record reopens.
+        const reopened = await reopen(jobId, entry);
+        if (!reopened.ok) {
+          // Done meanwhile (e.g. revoked by a later submit): nothing to replay, the entry goes.
+          await dlJob.remove();
+          result.failed.push({ jobId, reason: reopened.reason });
+          continue;
+        }
         const { followUp: _followUp, ...data } = entry.data;
         await target.add(entry.data.operation, { ...data, replayed: true }, { ...deps.jobOptions, jobId });
         await dlJob.remove();
@@ -113,28 +119,61 @@ export function createDeadLetter(deps: DeadLetterDeps): DeadLetter {
         for (const job of failed) {
           const jobId = job.id ?? '';
           const previous = await deps.results.get(jobId);
-          const reason = `failed in BullMQ: ${job.failedReason || 'no reason given'}`;
-          await deadLetter.add({
-            jobId,
-            queue: queue.name,
-            account,
-            data: job.data as QueueJobData,
-            reason,
-            attempts: previous?.attempts ?? [],
-            deadLetteredAt: now(),
-          });
-          await deps.results.put(jobId, {
+          const intent = await deps.results.intentOf(jobId);
+          let attempts = previous?.attempts ?? [];
+          if (intent) attempts = appendAttempt(attempts, lostAttempt(intent));
+          const data = job.data as QueueJobData;
+          // A replacement whose call may have been in flight is never sent again by itself.
+          const uncertain = intent?.step === 'call' && data.operation === 'sectigo.replaceSMIME';
+          const reason = `failed in BullMQ: ${job.failedReason || 'no reason given'}${
+            uncertain
+              ? '; the replacement may have been ordered: check the order at the vendor before replaying'
+              : ''
+          }`;
+          const written = await deps.results.write(jobId, {
             outcome: 'dead-lettered',
-            code: 'BULLMQ_FAILED',
+            code: uncertain ? 'REPLACE_UNCERTAIN' : 'BULLMQ_FAILED',
             message: reason,
-            attempts: previous?.attempts ?? [],
+            attempts,
             finishedAt: now(),
+            ...(previous?.requestId ? { requestId: previous.requestId } : {}),
+            ...(previous?.rehearsal || data.rehearsal ? { rehearsal: true } : {}),
           });
+          // A success on record stays: the failed job is only BullMQ's leftover.
+          if (written.status === 'ok') {
+            await deadLetter.add({
+              jobId,
+              queue: queue.name,
+              account,
+              data,
+              reason,
+              attempts,
+              deadLetteredAt: now(),
+            });
+          }
           await job.remove();
           moved++;
         }
       }
     },
   };
+  /** Reopens a dead-lettered record for a replay; an absent one (legacy, purged) starts afresh. */
+  async function reopen(
+    jobId: string,
+    entry: DeadLetterEntry,
+  ): Promise<{ ok: true } | { ok: false; reason: string }> {
+    const record = { outcome: 'in-progress' as const, attempts: entry.attempts };
+    const reopened = await deps.results.write(jobId, record, { mode: 'reopen' });
+    if (reopened.status === 'ok') return { ok: true };
+    if (reopened.current === undefined) {
+      const fresh = await deps.results.write(jobId, record);
+      if (fresh.status === 'ok') return { ok: true };
+    }
+    return {
+      ok: false,
+      reason: `the item is ${reopened.current?.outcome ?? 'changed'} already: nothing to replay`,
+    };
+  }
+
   return deadLetter;
 }

@@ -19,7 +19,8 @@ export type Decision =
   | { action: 'complete'; itemOutcome: 'revoked' | 'replaced' | 'pending-approval'; confirmed: boolean }
   | { action: 'retry' }
   | { action: 'rate-limit'; waitMs: number }
-  | { action: 'dead-letter'; reason: string }
+  /** `code` replaces the outcome's code on the record when the reason is ours (REPLACE_UNCERTAIN). */
+  | { action: 'dead-letter'; reason: string; code?: string }
   | { action: 'halt'; reason: string };
 
 /**
@@ -29,6 +30,9 @@ export type Decision =
  * dead-lettering the rest of the batch one by one.
  */
 export const ESCALATE_AFTER = 10;
+
+/** The record code of a replacement that may have been made and is therefore never sent again. */
+export const REPLACE_UNCERTAIN = 'REPLACE_UNCERTAIN';
 
 export function escalates(outcome: Outcome): boolean {
   if (outcome.class !== 'permanent') return false;
@@ -67,6 +71,7 @@ export function decide(outcome: Outcome, context: DecisionContext): Decision {
       if (context.kind === 'replace' && outcome.mayHaveTakenEffect) {
         return {
           action: 'dead-letter',
+          code: REPLACE_UNCERTAIN,
           reason:
             `the replacement may have been created (${outcome.code} ${outcome.message}); ` +
             'not retried, so no second certificate is ordered: check the order at the vendor before replaying',

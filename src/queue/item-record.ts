@@ -1,27 +1,35 @@
 /**
  * The durable record of one item (one job id): its outcome, every attempt, and what the vendor
- * taught us. Kept compact: one JSON value per job id in the results hash, written by the worker
- * before BullMQ completes the job, so a report never depends on BullMQ keeping finished jobs.
+ * taught us. Kept compact: one JSON value per job id in the results hash, changed only through
+ * the transition scripts of record-transitions.ts, so a report never depends on BullMQ keeping
+ * finished jobs and a recorded outcome never goes backwards.
  */
+import { RevokerError } from '../errors.ts';
 import type { Outcome, OutcomeClass } from '../vendors/outcome.ts';
 
 export const ITEM_OUTCOMES = [
   'revoked',
   'replaced',
+  'rehearsed',
   'pending-approval',
   'dead-lettered',
   'skipped-invalid',
   'in-progress',
 ] as const;
 export type ItemOutcome = (typeof ITEM_OUTCOMES)[number];
+export type RecordOutcome = Exclude<ItemOutcome, 'skipped-invalid'>;
 
 /** Outcomes after which nothing more will happen to the item by itself. */
 export const FINAL_OUTCOMES: ReadonlySet<ItemOutcome> = new Set([
   'revoked',
   'replaced',
+  'rehearsed',
   'dead-lettered',
   'skipped-invalid',
 ]);
+
+/** Final outcomes that say the vendor did (or validated) what was asked: nothing ever overwrites them. */
+export const SUCCESS_OUTCOMES: ReadonlySet<ItemOutcome> = new Set(['revoked', 'replaced', 'rehearsed']);
 
 export interface AttemptRecord {
   /** Epoch ms when the answer (or fault) arrived. */
@@ -33,8 +41,19 @@ export interface AttemptRecord {
   mayHaveTakenEffect: boolean;
 }
 
+/**
+ * A call about to be sent, written before it is sent. Found unanswered by the next run of the
+ * job, it says the last call may have reached the vendor (a worker died mid-call, or between the
+ * vendor's answer and our write), whatever BullMQ's stalled counter says.
+ */
+export interface CallIntent {
+  step: 'call' | 'approve' | 'poll';
+  /** Epoch ms when the call was about to be sent. */
+  at: number;
+}
+
 export interface ItemRecord {
-  outcome: Exclude<ItemOutcome, 'skipped-invalid'>;
+  outcome: RecordOutcome;
   /** While in progress: `retrying` after a transient failure. */
   state?: 'retrying';
   code?: string;
@@ -46,9 +65,12 @@ export interface ItemRecord {
   requestStatus?: string;
   /** The vendor said "already revoked" after an earlier attempt of ours may have worked. */
   confirmed?: boolean;
-  /** Sent with test=Y: the vendor validated but did not act. */
+  /** Decided at submit and carried by the job: the vendor was asked to validate, not to act. */
   rehearsal?: boolean;
 }
+
+/** The code of the attempt that stands for a call whose answer never reached the record. */
+export const WORKER_LOST_CODE = 'WORKER_LOST';
 
 /** Attempts kept per record: enough to tell the story, bounded so a flapping job cannot grow without end. */
 const MAX_ATTEMPTS_KEPT = 25;
@@ -64,16 +86,63 @@ export function attemptFrom(outcome: Outcome, at: number): AttemptRecord {
   };
 }
 
+/** The attempt recorded for an intent found unanswered: it may have reached the vendor. */
+export function lostAttempt(intent: CallIntent): AttemptRecord {
+  return {
+    at: intent.at,
+    code: WORKER_LOST_CODE,
+    class: 'transient',
+    message: `the ${intent.step} sent at ${new Date(intent.at).toISOString()} got no recorded answer (the worker stopped mid-call); it may have reached the vendor`,
+    latencyMs: 0,
+    mayHaveTakenEffect: true,
+  };
+}
+
 export function appendAttempt(attempts: readonly AttemptRecord[], attempt: AttemptRecord): AttemptRecord[] {
   const all = [...attempts, attempt];
   return all.length > MAX_ATTEMPTS_KEPT ? all.slice(all.length - MAX_ATTEMPTS_KEPT) : all;
 }
 
-export function parseItemRecord(json: string | null | undefined): ItemRecord | undefined {
-  if (!json) return undefined;
+const RECORD_OUTCOMES: ReadonlySet<string> = new Set(ITEM_OUTCOMES.filter((o) => o !== 'skipped-invalid'));
+
+/**
+ * Reads a stored record. Absent is `undefined`; anything unreadable is an error naming the job,
+ * never "no record" (that would let the item be sent again as if new).
+ */
+export function parseItemRecord(json: string | null | undefined, jobId = '?'): ItemRecord | undefined {
+  if (json === null || json === undefined) return undefined;
+  let value: unknown;
   try {
-    return JSON.parse(json) as ItemRecord;
+    value = JSON.parse(json);
   } catch {
-    return undefined;
+    throw corruptRecord(jobId, 'not JSON');
   }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw corruptRecord(jobId, 'not an object');
+  const record = value as Record<string, unknown>;
+  if (typeof record.outcome !== 'string' || !RECORD_OUTCOMES.has(record.outcome)) {
+    throw corruptRecord(jobId, `unknown outcome ${JSON.stringify(record.outcome)}`);
+  }
+  // Lua's cjson writes an empty array as `{}`: an empty attempts list may come back that way.
+  if (!Array.isArray(record.attempts)) record.attempts = [];
+  return record as unknown as ItemRecord;
+}
+
+export function parseCallIntent(json: string | null | undefined, jobId = '?'): CallIntent | undefined {
+  if (json === null || json === undefined || json === '') return undefined;
+  try {
+    const value = JSON.parse(json) as CallIntent;
+    if (typeof value.at === 'number' && typeof value.step === 'string') return value;
+  } catch {
+    // falls through to the error below
+  }
+  throw corruptRecord(jobId, 'its call intent is unreadable');
+}
+
+function corruptRecord(jobId: string, why: string): RevokerError {
+  return new RevokerError(
+    'RECORD_ERR_CORRUPT',
+    `the item record of job ${jobId} is corrupt (${why}): inspect it with HGET on the results hash before redoing the item`,
+    { details: { jobId } },
+  );
 }

@@ -10,6 +10,8 @@ export interface KeySpace {
   deadLetterQueue: string;
   /** Hash: job id → final (or interim) item record. The durable result, across batches. */
   results: string;
+  /** Hash: job id → the call intent of a run in flight (item-record.ts CallIntent). */
+  intents: string;
   /** Hash: account → halt record (JSON) while an account is halted. */
   halts: string;
   batchMeta(batchId: string): string;
@@ -30,6 +32,7 @@ export function keySpace(prefix: string): KeySpace {
     accountQueue: (account) => `account-${account}`,
     deadLetterQueue: 'dead-letter',
     results: key('results'),
+    intents: key('intents'),
     halts: key('halts'),
     batchMeta: (batchId) => key('batch', batchId),
     batchItems: (batchId) => key('batch', batchId, 'items'),

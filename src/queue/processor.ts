@@ -2,23 +2,38 @@
  * The job processor: runs one job's vendor call and carries out the decision (decide.ts) in
  * BullMQ's terms. Knows BullMQ; builds no HTTP request (the vendor adapters do).
  *
- * Order of writes matters for "nothing lost": the item record is written before BullMQ completes
- * the job, and a dead-letter entry is added before the record says dead-lettered. A crash between
- * steps leaves the job active; the stalled check runs it again, and every step is idempotent.
+ * Every run starts on the item record (result-store.ts `begin`): a final outcome completes the job
+ * with no call, and otherwise the intent of the call is written before the call is sent. A run
+ * that finds an earlier intent unanswered knows that call may have reached the vendor (a worker
+ * died mid-call, or between the answer and our write). Every record write carries the job's lock
+ * token, so a worker that lost the job cannot change its record.
+ *
+ * Order of writes matters for "nothing lost": the record is written before BullMQ completes the
+ * job, and a dead-letter entry after the record says dead-lettered (a run that finds the record
+ * dead-lettered adds the entry again; adding is idempotent). A crash between steps leaves the job
+ * active; the stalled check runs it again.
  */
 import { DelayedError, type Job, RateLimitError } from 'bullmq';
 import type { Logger } from 'pino';
+import { RevokerError } from '../errors.ts';
 import { parseJobId } from '../jobs/job-id.ts';
 import { approveRequest, getRequest } from '../vendors/digicert/request.ts';
-import type { VendorAccount } from '../vendors/operation.ts';
+import type { OperationSpec, VendorAccount } from '../vendors/operation.ts';
 import type { Outcome } from '../vendors/outcome.ts';
 import { getOperation } from '../vendors/registry.ts';
 import type { AccountControl } from './account-control.ts';
 import type { DeadLetter, DeadLetterEntry } from './dead-letter.ts';
-import { type Decision, decide, escalates } from './decide.ts';
-import { type AttemptRecord, appendAttempt, attemptFrom, type ItemRecord } from './item-record.ts';
+import { type Decision, decide, escalates, REPLACE_UNCERTAIN } from './decide.ts';
+import {
+  type AttemptRecord,
+  appendAttempt,
+  attemptFrom,
+  type ItemRecord,
+  lostAttempt,
+  type RecordOutcome,
+} from './item-record.ts';
 import { parseQueueJobData, type QueueJobData } from './queue-job.ts';
-import type { ResultStore } from './result-store.ts';
+import type { LockProof, ResultStore } from './result-store.ts';
 
 /** Thrown for a transient outcome: BullMQ counts the attempt and retries with our backoff. */
 export class TransientVendorError extends Error {
@@ -30,7 +45,16 @@ export class TransientVendorError extends Error {
   }
 }
 
+/** The worker no longer holds the job (its lock expired and another run took it): nothing is written. */
+export class LockLostError extends Error {
+  constructor(jobId: string) {
+    super(`job ${jobId}: this worker lost the job's lock; another run owns it now`);
+    this.name = 'LockLostError';
+  }
+}
+
 export interface AccountRuntime {
+  /** Credentials and transport; its `rehearsal` is ignored (each job says whether it rehearses). */
   account: VendorAccount;
   /** DigiCert: approve pending revoke requests ourselves. */
   autoApprove: boolean;
@@ -52,10 +76,32 @@ export interface ProcessorDeps {
   now?: () => number;
 }
 
-export type ProcessorResult = { outcome: ItemRecord['outcome'] };
+export type ProcessorResult = { outcome: RecordOutcome };
+
+type Step = 'call' | 'approve' | 'poll';
+
+/** What one run of a job knows while it carries out its decision. */
+interface Run {
+  job: Job;
+  jobId: string;
+  lock: LockProof | undefined;
+  data: QueueJobData;
+  spec: OperationSpec;
+  rehearsal: boolean;
+  /** The record as this run found it (undefined: the item's first run). */
+  found: ItemRecord | undefined;
+}
+
+const NO_TEST_MODE_MESSAGE = 'not sent: the vendor has no test mode';
 
 export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string) => Promise<ProcessorResult> {
   const now = deps.now ?? Date.now;
+  // Built once: a job's rehearsal flag picks one (Sectigo sends test=Y exactly when it says so).
+  const base = deps.runtime.account;
+  const accountFor = {
+    real: base.vendor === 'sectigo' ? { ...base, rehearsal: false } : base,
+    rehearsal: base.vendor === 'sectigo' ? { ...base, rehearsal: true } : base,
+  };
   // Escalating permanent answers seen in a row by this process's jobs of the account (decide.ts).
   const streak = { code: '', count: 0 };
   const countStreak = (outcome: Outcome): number => {
@@ -70,54 +116,96 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
 
   return async function processJob(job, token) {
     const jobId = job.id ?? '';
+    const lock: LockProof | undefined = token
+      ? { lockKey: `${job.queueQualifiedName}:${jobId}:lock`, token }
+      : undefined;
+    const jobTarget = parseJobId(jobId);
     const parsed = parseQueueJobData(job.data);
     if (!parsed.ok) {
       // A job we cannot read is never retried: it goes to the dead-letter queue with the reason.
-      await deadLetterJob(job, undefined, [], `invalid job data: ${parsed.error}`, undefined);
+      const found = await deps.results.get(jobId).catch(() => undefined);
+      await deadLetterJob(
+        { job, jobId, lock, found, rehearsal: jobTarget?.rehearsal ?? false },
+        job.data as QueueJobData,
+        [],
+        { code: 'INVALID_JOB', reason: `invalid job data: ${parsed.error}` },
+        undefined,
+      );
       return { outcome: 'dead-lettered' };
     }
     const data = parsed.data;
     const spec = getOperation(data.operation);
+    // Fixed at submit; jobs enqueued before the flag existed say it in their id.
+    const rehearsal = data.rehearsal ?? jobTarget?.rehearsal ?? false;
+    let step: Step = data.followUp?.step ?? 'call';
 
-    // Earlier attempts (a retry, or a run after a crash) are read only when there were any:
-    // the first attempt of a job costs no extra Redis round trip.
-    const resumed =
-      job.attemptsMade > 0 || job.stalledCounter > 0 || data.followUp !== undefined || data.replayed === true;
-    const earlier = resumed ? await deps.results.get(jobId) : undefined;
-    let attempts: AttemptRecord[] = earlier?.attempts ?? [];
-    // A stalled run means a worker died holding the job, maybe mid-call.
-    const earlierMayHaveTakenEffect = job.stalledCounter > 0 || attempts.some((a) => a.mayHaveTakenEffect);
+    const begun = await deps.results.begin(jobId, { step, at: now() }, lock);
+    if (begun.status === 'lock-lost') throw new LockLostError(jobId);
+    if (begun.status === 'final') {
+      // Finished earlier (a crash after the record write, a resubmit, a replay of a done item).
+      if (begun.record.outcome === 'dead-lettered') await addDeadLetterEntry(job, data, begun.record);
+      return { outcome: begun.record.outcome };
+    }
+    const run: Run = { job, jobId, lock, data, spec, rehearsal, found: begun.record };
+
+    let attempts: AttemptRecord[] = begun.record?.attempts ?? [];
+    if (begun.earlierIntent) {
+      attempts = appendAttempt(attempts, lostAttempt(begun.earlierIntent));
+      deps.logger.warn(
+        { account: deps.accountName, jobId, step: begun.earlierIntent.step },
+        'an earlier call of this job got no recorded answer; it may have reached the vendor',
+      );
+      // A replacement that may have been made is never sent again by itself.
+      if (spec.kind === 'replace' && begun.earlierIntent.step === 'call') {
+        return await deadLetterJob(run, data, attempts, {
+          code: REPLACE_UNCERTAIN,
+          reason:
+            'the worker stopped while the replacement call was in flight, so a replacement may have been ordered: ' +
+            'check the order at the vendor before replaying (revoker dlq replay) — it is not sent again by itself',
+        });
+      }
+    }
+    const earlierMayHaveTakenEffect = attempts.some((a) => a.mayHaveTakenEffect);
+
+    if (rehearsal && !spec.hasTestMode) {
+      // Validated at submit; sending would really act at the vendor, and a rehearsal promises not to.
+      return await writeFinal(run, {
+        outcome: 'rehearsed',
+        code: 'REHEARSAL_NOT_SENT',
+        message: NO_TEST_MODE_MESSAGE,
+        attempts,
+        finishedAt: now(),
+        rehearsal: true,
+      });
+    }
 
     // The adapter validates the parameters again (a queue is a boundary) and answers a permanent
     // CA_ERR_PARAMS outcome when they are bad; the job id names the target for the log.
-    const jobTarget = parseJobId(jobId);
     const target = jobTarget ? `${jobTarget.field}=${jobTarget.value}` : jobId;
-    const logCall = (outcome: Outcome, step: string) =>
-      deps.logger.info(
-        {
-          account: data.account,
-          operation: data.operation,
-          step,
-          target,
-          code: outcome.code,
-          class: outcome.class,
-          attempt: job.attemptsMade + 1,
-          latencyMs: Math.round(outcome.latencyMs),
-        },
-        'vendor call',
-      );
-
-    let outcome: Outcome;
-    let step: 'call' | 'approve' | 'poll' = data.followUp?.step ?? 'call';
-    if (step === 'call') {
-      outcome = await spec.execute(deps.runtime.account, data.params, { signal: deps.signal });
-    } else {
-      outcome = await followUp(step, data.followUp?.requestId ?? '');
-    }
+    const requestId = data.followUp?.requestId ?? '';
+    const outcome =
+      step === 'call'
+        ? await spec.execute(rehearsal ? accountFor.rehearsal : accountFor.real, data.params, {
+            signal: deps.signal,
+          })
+        : await followUp(step, requestId);
+    const attemptsBefore = attempts;
     attempts = appendAttempt(attempts, attemptFrom(outcome, now()));
-    logCall(outcome, step);
+    deps.logger.info(
+      {
+        account: data.account,
+        operation: data.operation,
+        step,
+        target,
+        code: outcome.code,
+        class: outcome.class,
+        attempt: job.attemptsMade + 1,
+        latencyMs: Math.round(outcome.latencyMs),
+      },
+      'vendor call',
+    );
 
-    let decision = decide(outcome, {
+    const decision = decide(outcome, {
       kind: spec.kind,
       attemptsMade: job.attemptsMade,
       maxAttempts: deps.maxAttempts,
@@ -126,54 +214,42 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
       sameCodeInARow: countStreak(outcome),
     });
 
-    // DigiCert revoke requests that wait for approval: approve at once, or look again later.
+    // DigiCert revoke requests that wait for approval: approve (its own run, so the call takes a
+    // limiter slot of its own), or look again later.
     if (
       decision.action === 'complete' &&
       decision.itemOutcome === 'pending-approval' &&
-      deps.runtime.account.vendor === 'digicert'
+      base.vendor === 'digicert'
     ) {
-      const requestId = outcome.learned.requestId ?? data.followUp?.requestId ?? '';
-      await deps.results.put(jobId, {
+      const pendingId = outcome.learned.requestId ?? requestId;
+      const written = await write(run, {
         outcome: 'pending-approval',
         code: outcome.code,
         message: outcome.message,
         attempts,
-        requestId,
-        requestStatus: outcome.learned.requestStatus,
+        requestId: pendingId,
+        ...(outcome.learned.requestStatus ? { requestStatus: outcome.learned.requestStatus } : {}),
+        ...(rehearsal ? { rehearsal: true } : {}),
       });
-      if (deps.runtime.autoApprove && step !== 'approve') {
-        step = 'approve';
-        await job.updateData({ ...data, followUp: { step, requestId } });
-        outcome = await followUp(step, requestId);
-        attempts = appendAttempt(attempts, attemptFrom(outcome, now()));
-        logCall(outcome, step);
-        decision = decide(outcome, {
-          kind: spec.kind,
-          attemptsMade: job.attemptsMade,
-          maxAttempts: deps.maxAttempts,
-          earlierMayHaveTakenEffect,
-          defaultRateLimitWaitMs: deps.runtime.defaultRateLimitWaitMs,
-          sameCodeInARow: countStreak(outcome),
-        });
-        if (decision.action === 'complete' && decision.itemOutcome === 'pending-approval') {
-          return await waitForApproval(job, token, data, requestId);
-        }
-      } else {
-        return await waitForApproval(job, token, data, requestId);
-      }
+      if (written !== 'pending-approval') return { outcome: written };
+      step = deps.runtime.autoApprove && step !== 'approve' ? 'approve' : 'poll';
+      await job.updateData({ ...data, followUp: { step, requestId: pendingId } });
+      await job.moveToDelayed(
+        step === 'approve' ? now() : now() + deps.runtime.approvalPollIntervalMs,
+        token,
+      );
+      throw new DelayedError();
     }
 
-    return await carryOut(decision, job, data, outcome, attempts);
+    return await carryOut(run, decision, outcome, attempts, attemptsBefore);
   };
 
   async function followUp(step: 'approve' | 'poll', requestId: string): Promise<Outcome> {
-    const account = deps.runtime.account;
-    if (account.vendor !== 'digicert')
-      throw new Error(`follow-up step ${step} on a ${account.vendor} account`);
+    if (base.vendor !== 'digicert') throw new Error(`follow-up step ${step} on a ${base.vendor} account`);
     const outcome =
       step === 'approve'
-        ? await approveRequest(account, requestId, 'approved by revoker', { signal: deps.signal })
-        : await getRequest(account, requestId, { signal: deps.signal });
+        ? await approveRequest(base, requestId, 'approved by revoker', { signal: deps.signal })
+        : await getRequest(base, requestId, { signal: deps.signal });
     // A request the approver rejected is final: the certificate stays valid.
     if (outcome.class === 'done' && outcome.learned.requestStatus === 'rejected') {
       return { ...outcome, class: 'permanent', message: `revoke request ${requestId} was rejected` };
@@ -181,107 +257,163 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
     return outcome;
   }
 
-  async function waitForApproval(
-    job: Job,
-    token: string | undefined,
-    data: QueueJobData,
-    requestId: string,
-  ): Promise<never> {
-    await job.updateData({ ...data, followUp: { step: 'poll', requestId } });
-    await job.moveToDelayed(now() + deps.runtime.approvalPollIntervalMs, token);
-    throw new DelayedError();
+  /** While the item is not final: in progress, or still waiting for approval. */
+  function unfinishedOutcome(run: Run): 'in-progress' | 'pending-approval' {
+    return run.found?.outcome === 'pending-approval' ? 'pending-approval' : 'in-progress';
   }
 
   async function carryOut(
+    run: Run,
     decision: Decision,
-    job: Job,
-    data: QueueJobData,
     outcome: Outcome,
     attempts: AttemptRecord[],
+    attemptsBefore: AttemptRecord[],
   ): Promise<ProcessorResult> {
-    const jobId = job.id ?? '';
-    const rehearsal = deps.runtime.account.vendor === 'sectigo' && deps.runtime.account.rehearsal;
     switch (decision.action) {
       case 'complete': {
-        const record: ItemRecord = {
-          outcome: decision.itemOutcome,
+        const done = run.rehearsal ? 'rehearsed' : decision.itemOutcome;
+        return await writeFinal(run, {
+          outcome: done,
           code: outcome.code,
           message: outcome.message,
           attempts,
           finishedAt: now(),
           ...(decision.confirmed ? { confirmed: true } : {}),
-          ...(rehearsal ? { rehearsal: true } : {}),
+          ...(run.rehearsal ? { rehearsal: true } : {}),
           ...(outcome.learned.newOrderNumber ? { newOrderNumber: outcome.learned.newOrderNumber } : {}),
-          ...(data.followUp?.requestId ? { requestId: data.followUp.requestId } : {}),
+          ...(run.data.followUp?.requestId ? { requestId: run.data.followUp.requestId } : {}),
           ...(outcome.learned.requestId ? { requestId: outcome.learned.requestId } : {}),
           ...(outcome.learned.requestStatus ? { requestStatus: outcome.learned.requestStatus } : {}),
-        };
-        await deps.results.put(jobId, record);
-        return { outcome: decision.itemOutcome };
+        });
       }
-      case 'retry':
-        await deps.results.put(jobId, {
-          outcome: 'in-progress',
+      case 'retry': {
+        const written = await write(run, {
+          ...run.found,
+          outcome: unfinishedOutcome(run),
           state: 'retrying',
           code: outcome.code,
           message: outcome.message,
           attempts,
+          ...(run.rehearsal ? { rehearsal: true } : {}),
         });
+        if (written !== unfinishedOutcome(run)) return { outcome: written };
         throw new TransientVendorError(outcome.code, outcome.message);
+      }
       case 'rate-limit':
-        // Not an attempt: the whole account queue waits, on every worker of the fleet.
-        await deps.control.rateLimit(decision.waitMs);
+      case 'halt': {
+        // Not an attempt: the answer is on record only as "the call is over" (its intent cleared).
+        const written = await write(run, {
+          ...run.found,
+          outcome: unfinishedOutcome(run),
+          attempts: attemptsBefore,
+          ...(run.rehearsal ? { rehearsal: true } : {}),
+        });
+        if (written !== unfinishedOutcome(run)) return { outcome: written };
+        if (decision.action === 'rate-limit') {
+          // The whole account queue waits, on every worker of the fleet.
+          await deps.control.rateLimit(decision.waitMs);
+        } else {
+          // The fault is ours or the account's: keep the job, stop the account, tell a person.
+          await deps.control.halt({
+            reason: decision.reason,
+            code: outcome.code,
+            jobId: run.jobId,
+            at: now(),
+          });
+          deps.logger.error(
+            { account: deps.accountName, code: outcome.code, jobId: run.jobId },
+            `account ${deps.accountName} halted: ${decision.reason}; fix it, then run: revoker account resume ${deps.accountName}`,
+          );
+        }
         throw new RateLimitError();
-      case 'halt':
-        // The fault is ours or the account's: keep the job, stop the account, tell a person.
-        await deps.control.halt({ reason: decision.reason, code: outcome.code, jobId, at: now() });
-        deps.logger.error(
-          { account: deps.accountName, code: outcome.code, jobId },
-          `account ${deps.accountName} halted: ${decision.reason}; fix it, then run: revoker account resume ${deps.accountName}`,
-        );
-        throw new RateLimitError();
+      }
       case 'dead-letter':
-        await deadLetterJob(job, data, attempts, decision.reason, outcome);
-        return { outcome: 'dead-lettered' };
+        return await deadLetterJob(
+          run,
+          run.data,
+          attempts,
+          { code: decision.code ?? outcome.code, reason: decision.reason },
+          outcome,
+        );
     }
   }
 
+  async function writeFinal(run: Run, record: ItemRecord): Promise<ProcessorResult> {
+    return { outcome: await write(run, record) };
+  }
+
+  /**
+   * Writes under the job's lock and answers the outcome the record holds afterwards: the one
+   * written, or the one that refused it (a success on record is never overwritten).
+   */
+  async function write(run: Pick<Run, 'jobId' | 'lock'>, record: ItemRecord): Promise<RecordOutcome> {
+    const result = await deps.results.write(run.jobId, record, { lock: run.lock });
+    if (result.status === 'ok') return record.outcome;
+    if (result.status === 'lock-lost') throw new LockLostError(run.jobId);
+    deps.logger.warn(
+      {
+        account: deps.accountName,
+        jobId: run.jobId,
+        refused: record.outcome,
+        current: result.current?.outcome,
+      },
+      `record write refused: ${result.current?.outcome ?? 'no record'} cannot become ${record.outcome}`,
+    );
+    if (!result.current)
+      throw new RevokerError('RECORD_ERR_CORRUPT', `job ${run.jobId}: its record vanished mid-run`);
+    return result.current.outcome;
+  }
+
   async function deadLetterJob(
-    job: Job,
-    data: QueueJobData | undefined,
+    run: Pick<Run, 'job' | 'jobId' | 'lock' | 'found' | 'rehearsal'>,
+    data: QueueJobData,
     attempts: AttemptRecord[],
-    reason: string,
-    outcome: Outcome | undefined,
-  ): Promise<void> {
-    const jobId = job.id ?? '';
-    const entry: DeadLetterEntry = {
-      jobId,
-      queue: job.queueName,
-      account: deps.accountName,
-      data: (data ?? job.data) as QueueJobData,
-      reason,
-      attempts,
-      ...(outcome
-        ? {
-            final: {
-              class: outcome.class,
-              code: outcome.code,
-              message: outcome.message,
-              ...(outcome.httpStatus !== undefined ? { httpStatus: outcome.httpStatus } : {}),
-              ...(outcome.rawExcerpt ? { rawExcerpt: outcome.rawExcerpt } : {}),
-            },
-          }
-        : {}),
-      deadLetteredAt: now(),
-    };
-    await deps.deadLetter.add(entry);
-    await deps.results.put(jobId, {
+    why: { code: string; reason: string },
+    outcome?: Outcome,
+  ): Promise<ProcessorResult> {
+    const record: ItemRecord = {
       outcome: 'dead-lettered',
-      code: outcome?.code ?? 'INVALID_JOB',
-      message: reason,
+      code: why.code,
+      message: why.reason,
       attempts,
       finishedAt: now(),
-    });
-    deps.logger.warn({ account: deps.accountName, jobId, reason }, 'dead-lettered');
+      ...(run.found?.requestId ? { requestId: run.found.requestId } : {}),
+      ...(run.rehearsal ? { rehearsal: true } : {}),
+    };
+    const written = await write(run, record);
+    if (written !== 'dead-lettered') return { outcome: written };
+    await addDeadLetterEntry(run.job, data, record, outcome);
+    deps.logger.warn(
+      { account: deps.accountName, jobId: run.jobId, code: why.code, reason: why.reason },
+      'dead-lettered',
+    );
+    return { outcome: 'dead-lettered' };
+  }
+
+  async function addDeadLetterEntry(
+    job: Job,
+    data: QueueJobData,
+    record: ItemRecord,
+    outcome?: Outcome,
+  ): Promise<void> {
+    const entry: DeadLetterEntry = {
+      jobId: job.id ?? '',
+      queue: job.queueName,
+      account: deps.accountName,
+      data,
+      reason: record.message ?? '',
+      attempts: record.attempts,
+      final: outcome
+        ? {
+            class: outcome.class,
+            code: record.code ?? outcome.code,
+            message: outcome.message,
+            ...(outcome.httpStatus !== undefined ? { httpStatus: outcome.httpStatus } : {}),
+            ...(outcome.rawExcerpt ? { rawExcerpt: outcome.rawExcerpt } : {}),
+          }
+        : { class: 'permanent', code: record.code ?? '', message: record.message ?? '' },
+      deadLetteredAt: record.finishedAt ?? now(),
+    };
+    await deps.deadLetter.add(entry);
   }
 }

@@ -45,6 +45,17 @@ export interface SubmitOptions {
   source?: string;
   /** How many row errors to keep for the message. @defaultValue 1000 */
   maxErrors?: number;
+  /** Every item of the batch is a rehearsal, whatever its account says (`submit --rehearsal`). */
+  rehearsal?: boolean;
+  /** Called once every row is valid and before anything is enqueued: what is about to be sent. */
+  onValidated?: (split: AccountSplit[]) => void | Promise<void>;
+}
+
+/** How many of an account's valid items are real and how many are rehearsals. */
+export interface AccountSplit {
+  account: string;
+  real: number;
+  rehearsal: number;
 }
 
 export interface SubmitSummary {
@@ -58,6 +69,8 @@ export interface SubmitSummary {
   alreadyFinished: number;
   /** Invalid rows (all when skipInvalid, else the first maxErrors). */
   errors: RowError[];
+  /** Valid items per account, real and rehearsal, sorted by account. */
+  split: AccountSplit[];
 }
 
 export interface SingleItem {
@@ -132,13 +145,24 @@ export function createProducer(options: ProducerOptions): Producer {
     const errors: RowError[] = [];
     const invalidRows: InvalidRow[] = [];
     let pending: string[] = [];
+    const splits = new Map<string, AccountSplit>();
+    const validation: ValidationContext = submitOptions.rehearsal
+      ? { ...options.validation, rehearsal: true }
+      : options.validation;
     await redis.del(staging);
     for await (const row of rows) {
       const rowNumber = row.rowNumber;
       meta.rows++;
-      const result = validateInputRow(row, options.validation);
+      const result = validateInputRow(row, validation);
       if (result.ok) {
         meta.valid++;
+        const split = splits.get(result.item.account) ?? {
+          account: result.item.account,
+          real: 0,
+          rehearsal: 0,
+        };
+        split[result.item.rehearsal ? 'rehearsal' : 'real']++;
+        splits.set(result.item.account, split);
         pending.push(JSON.stringify(result.item));
         if (pending.length >= chunkSize) {
           await redis.rpush(staging, ...pending);
@@ -166,6 +190,9 @@ export function createProducer(options: ProducerOptions): Producer {
         { details: { errors, invalid: meta.invalid, rows: meta.rows } },
       );
     }
+
+    const split = [...splits.values()].sort((a, b) => a.account.localeCompare(b.account));
+    await submitOptions.onValidated?.(split);
 
     // Pass 2: enqueue from the staging list, a chunk per round trip.
     meta.state = 'enqueuing';
@@ -195,6 +222,7 @@ export function createProducer(options: ProducerOptions): Producer {
             params: item.params,
             batchId,
             row: item.row,
+            rehearsal: item.rehearsal,
           },
           opts: { ...jobOptions, jobId: item.jobId },
         });
@@ -220,6 +248,7 @@ export function createProducer(options: ProducerOptions): Producer {
       enqueued,
       alreadyFinished,
       errors,
+      split,
     };
   }
 

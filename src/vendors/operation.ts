@@ -30,7 +30,10 @@ export interface SectigoAccount {
   vendor: 'sectigo';
   transport: Transport;
   credentials: SectigoCredentials;
-  /** Send `test=Y` on every call that accepts it: the vendor validates but does not act. */
+  /**
+   * Send `test=Y` on every call that accepts it: the vendor validates but does not act. The worker
+   * sets it per job from the job's own rehearsal flag (decided at submit), never from its config.
+   */
   rehearsal: boolean;
   /** How long the account waits after -42 "call limit reached" (the vendor gives no time). */
   defaultRateLimitWaitMs: number;
@@ -62,6 +65,11 @@ export interface OperationSpec<P = unknown, A extends VendorAccount = VendorAcco
   readonly name: OperationName;
   readonly vendor: VendorName;
   readonly kind: 'revoke' | 'replace';
+  /**
+   * Whether the vendor can rehearse the call (Sectigo's `test=Y`: validate, do not act). A
+   * rehearsal of an operation without one is never sent.
+   */
+  readonly hasTestMode: boolean;
   /** Validates and normalises the operation's parameters; messages name the field. */
   readonly params: z.ZodType<P>;
   targetOf(params: P): OperationTarget;

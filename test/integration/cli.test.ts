@@ -79,7 +79,8 @@ describe('revoker CLI', () => {
     );
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/2 revoked, 0 replaced, 0 pending-approval, 0 dead-lettered/);
+    expect(result.stdout).toMatch(/^account sectigo: 2 real, 0 rehearsal$/m);
+    expect(result.stdout).toMatch(/2 revoked, 0 replaced, 0 rehearsed, 0 pending-approval, 0 dead-lettered/);
     const report = readFileSync(f.report, 'utf8').trim().split('\n');
     expect(report[0]).toBe(
       'row,jobId,account,operation,target,outcome,code,message,attempts,finishedAt,newOrderNumber,requestId,confirmed,rehearsal',

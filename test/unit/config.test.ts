@@ -66,6 +66,7 @@ describe('parseConfig: defaults', () => {
       skipApproval: false,
       autoApprove: false,
       approvalPollIntervalMs: 60_000,
+      rehearsal: false,
       timeouts: { connectMs: 10_000, headersMs: 30_000, bodyMs: 30_000 },
       rateLimitWaitMs: 60_000,
     });
@@ -186,14 +187,19 @@ describe('parseConfig: field rules', () => {
     );
   });
 
-  it('lists the allowed keys when no key is close, e.g. rehearsal on a DigiCert account', () => {
-    const error = configError({ accounts: { dc: digicert({ rehearsal: true }) } });
+  it('lists the allowed keys when no key is close, e.g. testMode on a DigiCert account', () => {
+    const error = configError({ accounts: { dc: digicert({ testMode: true }) } });
     expect(issues(error)).toEqual([
       {
         path: 'accounts.dc',
-        message: expect.stringMatching(/^unknown key "rehearsal" \(allowed here: vendor, baseUrl/),
+        message: expect.stringMatching(/^unknown key "testMode" \(allowed here: vendor, baseUrl/),
       },
     ]);
+  });
+
+  it('accepts rehearsal on a DigiCert account (its items are validated, never sent)', () => {
+    const config = parseConfig({ accounts: { dc: digicert({ rehearsal: true }) } }, {});
+    expect(config.accounts.dc?.rehearsal).toBe(true);
   });
 
   it.each(['has space', 'a:b', 'x'.repeat(65), 'dot.name'])('rejects the account name %j', (name) => {

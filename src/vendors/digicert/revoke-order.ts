@@ -177,6 +177,7 @@ export const revokeOrderOperation: OperationSpec<RevokeOrderParams, DigicertAcco
   name: 'digicert.revokeOrder',
   vendor: 'digicert',
   kind: 'revoke',
+  hasTestMode: false,
   params: revokeOrderParams,
   targetOf(params: RevokeOrderParams): OperationTarget {
     return { field: 'order_id', value: String(params.order_id) };

@@ -109,6 +109,7 @@ export const replaceSmimeOperation: OperationSpec<ReplaceSmimeParams, SectigoAcc
   name: 'sectigo.replaceSMIME',
   vendor: 'sectigo',
   kind: 'replace',
+  hasTestMode: false,
   params: replaceSmimeParamsSchema,
   targetOf: replaceSmimeTarget,
   execute: (account, params, options) => executeSectigoEndpoint(endpoint, account, params, options),

@@ -67,6 +67,7 @@ export const revokePacOperation: OperationSpec<RevokePacParams, SectigoAccount> 
   name: 'sectigo.revokePAC',
   vendor: 'sectigo',
   kind: 'revoke',
+  hasTestMode: true,
   params: revokePacParamsSchema,
   targetOf: revokePacTarget,
   execute: (account, params, options) => executeSectigoEndpoint(endpoint, account, params, options),

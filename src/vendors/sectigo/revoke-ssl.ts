@@ -99,6 +99,7 @@ export const revokeSslOperation: OperationSpec<RevokeSslParams, SectigoAccount> 
   name: 'sectigo.revokeSSL',
   vendor: 'sectigo',
   kind: 'revoke',
+  hasTestMode: true,
   params: revokeSslParamsSchema,
   targetOf: revokeSslTarget,
   execute: (account, params, options) => executeSectigoEndpoint(endpoint, account, params, options),

@@ -15,6 +15,7 @@ function spec<P>(
     name,
     vendor: name.startsWith('sectigo.') ? 'sectigo' : 'digicert',
     kind: 'revoke',
+    hasTestMode: name.startsWith('sectigo.'),
     params,
     targetOf,
     execute: () => Promise.reject(new Error('not called in these tests')),
@@ -97,8 +98,32 @@ describe('validateRow: a valid row', () => {
         target: { field: 'orderNumber', value: '123' },
         jobId: 'acme~sectigo.revokeSSL~orderNumber~123',
         row: 7,
+        rehearsal: false,
       },
     });
+  });
+
+  // Rehearsal is decided here, at submit, and travels in the job: never from a worker's config.
+  it.each([
+    ['the account rehearses', { ...context, accounts: { acme: { vendor: 'sectigo', rehearsal: true } } }, {}],
+    ['submit --rehearsal', { ...context, rehearsal: true }, {}],
+  ] as const)('makes the item a rehearsal when %s', (_why, ctx, extra) => {
+    const result = validateRow(
+      { account: 'acme', operation: 'sectigo.revokeSSL', orderNumber: '5', ...extra },
+      2,
+      ctx as ValidationContext,
+    );
+    expect(result.ok && result.item.rehearsal).toBe(true);
+    expect(result.ok && result.item.jobId).toBe('acme~sectigo.revokeSSL~orderNumber~5~rehearsal');
+  });
+
+  it('keeps an item real when nothing asks for a rehearsal', () => {
+    const result = validateRow(
+      { account: 'acme', operation: 'sectigo.revokeSSL', orderNumber: '5' },
+      2,
+      context,
+    );
+    expect(result.ok && result.item.rehearsal).toBe(false);
   });
 
   it('drops empty and blank CSV cells and trims the others', () => {
@@ -367,6 +392,20 @@ describe('validateRow with the real vendor operations', () => {
     {},
   );
   const real: ValidationContext = { accounts: config.accounts, operations: registry };
+
+  it("makes a row with test=Y a rehearsal, and a DigiCert account's rehearsal setting too", () => {
+    const row = { operation: 'sectigo.revokeSSL', account: 'acme', orderNumber: '9', test: 'Y' };
+    expect(validateRow(row, 2, real)).toMatchObject({ ok: true, item: { rehearsal: true } });
+    const dcRehearses: ValidationContext = {
+      ...real,
+      accounts: { ...real.accounts, dc: { vendor: 'digicert', rehearsal: true } },
+    };
+    const dcRow = { operation: 'digicert.revokeOrder', account: 'dc', orderNumber: '42', comments: 'x' };
+    expect(validateRow(dcRow, 2, dcRehearses)).toMatchObject({
+      ok: true,
+      item: { rehearsal: true, jobId: 'dc~digicert.revokeOrder~order_id~42~rehearsal' },
+    });
+  });
 
   it('accepts each operation and makes its job id', () => {
     const rows = [
