@@ -31,6 +31,14 @@ export function batchCommand(io: CommandEnv, setExit: (code: number) => void): C
             );
             for (const [name, value] of Object.entries(counts))
               io.stdout.write(`  ${name.padEnd(17)} ${value}\n`);
+            if (meta.state !== 'submitted') {
+              // A submit cut off mid-way (a crash, a lost connection): its rows are not all enqueued.
+              io.stdout.write(
+                `  the submit of this batch did not finish (${meta.state}: ${meta.valid} valid rows, ` +
+                  `${await revoker.batches.itemCount(id)} recorded); unless one is running now, finish it with:\n` +
+                  `  revoker submit ${meta.source} --batch ${id} --resume\n`,
+              );
+            }
           }
           return EXIT.ok;
         }),

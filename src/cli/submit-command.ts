@@ -4,8 +4,8 @@
 
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { Command, Option } from 'commander';
-import { readInputRows } from '../jobs/input-file.ts';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { REQUIRED_COLUMNS, readInputRows } from '../jobs/input-file.ts';
 import type { Revoker } from '../open-revoker.ts';
 import { type ReportFormat, writeReport } from '../queue/report-format.ts';
 import { EXIT } from './exit-codes.ts';
@@ -16,6 +16,8 @@ export interface SubmitFlags {
   config?: string;
   batch?: string;
   skipInvalid?: boolean;
+  resume?: boolean;
+  expectRows?: number;
   rehearsal?: boolean;
   wait?: boolean;
   report?: string;
@@ -32,6 +34,11 @@ export function submitCommand(io: CommandEnv, setExit: (code: number) => void): 
     .option('--config <path>', 'configuration file (default: $REVOKER_CONFIG or ./revoker.config.json)')
     .option('--batch <id>', 'batch id (default: generated and printed)')
     .option('--skip-invalid', 'enqueue the valid rows and report the invalid ones as skipped-invalid')
+    .option('--resume', 'finish a submit of --batch ID that was cut off (same file; nothing is added twice)')
+    .option('--expect-rows <n>', 'the file must have exactly n data rows (catches a truncated file)', (v) => {
+      if (!/^\d+$/.test(v)) throw new InvalidArgumentError('expected a whole number of rows');
+      return Number(v);
+    })
     .option(
       '--rehearsal',
       'rehearse the whole batch: Sectigo calls carry test=Y, operations without a test mode are not sent',
@@ -56,11 +63,16 @@ export function submitCommand(io: CommandEnv, setExit: (code: number) => void): 
 export async function runSubmit(file: string, flags: SubmitFlags, io: CommandEnv): Promise<number> {
   return withRevoker(flags, io, async (revoker) => {
     const summary = await revoker.producer.submit(
-      readInputRows(file, flags.inputFormat ? { format: flags.inputFormat } : {}),
+      readInputRows(file, {
+        requiredColumns: REQUIRED_COLUMNS,
+        ...(flags.inputFormat ? { format: flags.inputFormat } : {}),
+      }),
       {
         ...(flags.batch ? { batchId: flags.batch } : {}),
         skipInvalid: flags.skipInvalid === true,
         rehearsal: flags.rehearsal === true,
+        resume: flags.resume === true,
+        ...(flags.expectRows !== undefined ? { expectRows: flags.expectRows } : {}),
         source: file,
         // Before anything is enqueued: what is about to happen for real, and what is only rehearsed.
         onValidated: (split) => {

@@ -30,6 +30,8 @@ export const MAX_LINE_BYTES = 1_048_576;
 export interface ReadInputOptions {
   /** @defaultValue from the extension: `.csv` → csv; `.jsonl`, `.ndjson` → jsonl */
   format?: InputFormat;
+  /** CSV: columns the header must name (a submission passes REQUIRED_COLUMNS). @defaultValue none */
+  requiredColumns?: readonly string[];
 }
 
 /** The format of a file: the explicit one, else its extension; throws when neither says. */
@@ -53,7 +55,7 @@ export function inputFormatOf(path: string, format?: InputFormat): InputFormat {
 export async function* readInputRows(path: string, options: ReadInputOptions = {}): AsyncGenerator<InputRow> {
   const format = inputFormatOf(path, options.format);
   try {
-    yield* parseInputRows(createReadStream(path), format, path);
+    yield* parseInputRows(createReadStream(path), format, path, options.requiredColumns);
   } catch (error) {
     if (error instanceof RevokerError) throw error;
     const code = (error as NodeJS.ErrnoException | undefined)?.code;
@@ -74,8 +76,9 @@ export function parseInputRows(
   source: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>,
   format: InputFormat,
   name = 'input',
+  requiredColumns: readonly string[] = [],
 ): AsyncGenerator<InputRow> {
-  return format === 'csv' ? csvRows(source, name) : jsonlRows(source, name);
+  return format === 'csv' ? csvRows(source, name, requiredColumns) : jsonlRows(source, name);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -162,6 +165,7 @@ interface CsvRecord {
 async function* csvRows(
   source: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>,
   name: string,
+  requiredColumns: readonly string[],
 ): AsyncGenerator<InputRow> {
   const parser = parse({
     bom: true,
@@ -182,7 +186,7 @@ async function* csvRows(
       // info.lines is the line the record ends on; a quoted field's own line breaks move the start up.
       const line = info.lines - record.reduce((sum, field) => sum + countNewlines(field), 0);
       if (header === undefined) {
-        header = checkHeader(record, name, line);
+        header = checkHeader(record, name, line, requiredColumns);
         continue;
       }
       if (record.every((field) => field === '')) continue;
@@ -210,7 +214,26 @@ async function* csvRows(
   }
 }
 
-function checkHeader(record: string[], name: string, line: number): string[] {
+/** The columns a submission's CSV header must name: without them no row could be valid. */
+export const REQUIRED_COLUMNS = ['account', 'operation'] as const;
+
+function checkHeader(record: string[], name: string, line: number, required: readonly string[]): string[] {
+  if (record.length === 1 && (record[0] ?? '').split(';').length > 2) {
+    throw new RevokerError(
+      'INPUT_ERR_INVALID',
+      `${name}: line ${line} (the header) looks semicolon-separated ("${(record[0] ?? '').slice(0, 60)}"): revoker reads comma-separated CSV; export the file with commas`,
+    );
+  }
+  const missing = required.filter((column) => !record.includes(column));
+  if (missing.length > 0) {
+    throw new RevokerError(
+      'INPUT_ERR_INVALID',
+      `${name}: line ${line} (the header) has no ${missing.join(' or ')} column; the first line must name the columns (account,operation,…), found: ${record
+        .slice(0, 8)
+        .map((c) => JSON.stringify(c.slice(0, 40)))
+        .join(', ')}`,
+    );
+  }
   const seen = new Set<string>();
   record.forEach((column, i) => {
     if (column === '') {

@@ -33,6 +33,8 @@ export interface BatchReader {
   /** Every item (valid rows in input order, then skipped rows), a chunk at a time. */
   items(batchId: string): AsyncIterable<ReportItem[]>;
   counts(batchId: string): Promise<OutcomeCounts>;
+  /** Items recorded in the batch (valid rows; fewer than `valid` while a submit is cut off). */
+  itemCount(batchId: string): Promise<number>;
 }
 
 const CHUNK = 1000;
@@ -89,6 +91,7 @@ export function createBatchReader(batches: BatchStore, results: ResultStore): Ba
 
   return {
     meta: (batchId) => batches.readMeta(batchId),
+    itemCount: (batchId) => batches.itemCount(batchId),
     items,
     async counts(batchId) {
       const counts = emptyCounts();

@@ -18,6 +18,8 @@ export interface BatchMeta {
   valid: number;
   invalid: number;
   source: string;
+  /** SHA-256 of the valid items (row and job id, in order): `--resume` checks it is the same input. */
+  digest?: string;
 }
 
 export interface InvalidRow {
@@ -31,6 +33,20 @@ export interface BatchItemRef {
 }
 
 export interface BatchStore {
+  /**
+   * Claims a new batch id atomically: false when the id exists already (another submit, now or
+   * earlier, owns it).
+   */
+  claim(meta: BatchMeta): Promise<boolean>;
+  /** Forgets a batch that never enqueued anything (its submit failed validation). */
+  unclaim(batchId: string): Promise<void>;
+  /**
+   * Takes the lease of the one submission running for a batch (a new submit or a --resume),
+   * for `ttlMs`; false when another holds it. Renewed with `renewLease`, dropped by `releaseLease`.
+   */
+  takeLease(batchId: string, token: string, ttlMs: number): Promise<boolean>;
+  renewLease(batchId: string, ttlMs: number): Promise<void>;
+  releaseLease(batchId: string, token: string): Promise<void>;
   writeMeta(meta: BatchMeta): Promise<void>;
   readMeta(batchId: string): Promise<BatchMeta | undefined>;
   appendItems(batchId: string, items: readonly BatchItemRef[]): Promise<void>;
@@ -42,20 +58,51 @@ export interface BatchStore {
   listBatches(limit: number): Promise<string[]>;
 }
 
+const metaFields = (meta: BatchMeta): Record<string, string> => ({
+  id: meta.id,
+  createdAt: String(meta.createdAt),
+  state: meta.state,
+  rows: String(meta.rows),
+  valid: String(meta.valid),
+  invalid: String(meta.invalid),
+  source: meta.source,
+  ...(meta.digest ? { digest: meta.digest } : {}),
+});
+
 export function createBatchStore(redis: Redis, keys: KeySpace): BatchStore {
   return {
+    async claim(meta) {
+      // HSETNX on the id field is the claim: of two submits naming one id, exactly one wins.
+      const won = await redis.hsetnx(keys.batchMeta(meta.id), 'id', meta.id);
+      if (won === 0) return false;
+      await this.writeMeta(meta);
+      return true;
+    },
+    async unclaim(batchId) {
+      await redis
+        .multi()
+        .del(
+          keys.batchMeta(batchId),
+          keys.batchItems(batchId),
+          keys.batchInvalid(batchId),
+          keys.batchStaging(batchId),
+        )
+        .zrem(keys.batches, batchId)
+        .exec();
+    },
+    async takeLease(batchId, token, ttlMs) {
+      return (await redis.set(keys.batchLease(batchId), token, 'PX', ttlMs, 'NX')) === 'OK';
+    },
+    async renewLease(batchId, ttlMs) {
+      await redis.pexpire(keys.batchLease(batchId), ttlMs);
+    },
+    async releaseLease(batchId, token) {
+      if ((await redis.get(keys.batchLease(batchId))) === token) await redis.del(keys.batchLease(batchId));
+    },
     async writeMeta(meta) {
       await redis
         .multi()
-        .hset(keys.batchMeta(meta.id), {
-          id: meta.id,
-          createdAt: String(meta.createdAt),
-          state: meta.state,
-          rows: String(meta.rows),
-          valid: String(meta.valid),
-          invalid: String(meta.invalid),
-          source: meta.source,
-        })
+        .hset(keys.batchMeta(meta.id), metaFields(meta))
         .zadd(keys.batches, 'NX', meta.createdAt, meta.id)
         .exec();
     },
@@ -70,6 +117,7 @@ export function createBatchStore(redis: Redis, keys: KeySpace): BatchStore {
         valid: Number(hash.valid),
         invalid: Number(hash.invalid),
         source: hash.source ?? '',
+        ...(hash.digest ? { digest: hash.digest } : {}),
       };
     },
     async appendItems(batchId, items) {

@@ -21,6 +21,8 @@ export interface KeySpace {
   batchInvalid(batchId: string): string;
   /** List of validated items (JSON) a submission holds until every row has been checked. */
   batchStaging(batchId: string): string;
+  /** String with a TTL: the one submission (or resume) running for a batch holds it. */
+  batchLease(batchId: string): string;
   /** Sorted set of batch ids by creation time. */
   batches: string;
 }
@@ -38,6 +40,7 @@ export function keySpace(prefix: string): KeySpace {
     batchItems: (batchId) => key('batch', batchId, 'items'),
     batchInvalid: (batchId) => key('batch', batchId, 'invalid'),
     batchStaging: (batchId) => key('batch', batchId, 'staging'),
+    batchLease: (batchId) => key('batch', batchId, 'lease'),
     batches: key('batches'),
   };
 }

@@ -5,7 +5,7 @@
  * All or nothing: every row is validated before any job is added. Valid items wait in a staging
  * list in Redis meanwhile, so a 1,000,000-row input is read once and never held in memory.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { RevokerError } from '../errors.ts';
@@ -45,6 +45,13 @@ export interface SubmitOptions {
   source?: string;
   /** How many row errors to keep for the message. @defaultValue 1000 */
   maxErrors?: number;
+  /**
+   * Finish a submit of this batch id that was cut off (same input): rows already recorded are
+   * not listed twice, and their jobs are not sent twice. @defaultValue false
+   */
+  resume?: boolean;
+  /** The input must have exactly this many data rows (catches a truncated file). */
+  expectRows?: number;
   /** Every item of the batch is a rehearsal, whatever its account says (`submit --rehearsal`). */
   rehearsal?: boolean;
   /** Called once every row is valid and before anything is enqueued: what is about to be sent. */
@@ -67,7 +74,7 @@ export interface SubmitSummary {
   enqueued: number;
   /** Items already finished earlier (another batch, or a duplicate row): no new vendor call. */
   alreadyFinished: number;
-  /** Invalid rows (all when skipInvalid, else the first maxErrors). */
+  /** The first maxErrors row errors (the batch report lists every skipped row). */
   errors: RowError[];
   /** Valid items per account, real and rehearsal, sorted by account. */
   split: AccountSplit[];
@@ -93,6 +100,14 @@ export interface Producer {
   ): Promise<SubmitSummary & { jobId: string }>;
   close(): Promise<void>;
 }
+
+/**
+ * How long a submission holds its batch without a sign of life. A timer renews it while the
+ * submit runs, so a killed submit blocks a --resume for at most this long.
+ */
+const LEASE_MS = 15_000;
+/** Staging data outlives a crashed submit by at most this long (a resume within it re-reads the file anyway). */
+const STAGING_TTL_MS = 24 * 3600_000;
 
 export function newBatchId(now: Date = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
@@ -120,69 +135,168 @@ export function createProducer(options: ProducerOptions): Producer {
     rows: Iterable<InputRow> | AsyncIterable<InputRow>,
     submitOptions: SubmitOptions = {},
   ): Promise<SubmitSummary> {
-    const batchId = submitOptions.batchId ?? newBatchId();
-    validateBatchId(batchId);
-    const maxErrors = submitOptions.maxErrors ?? 1000;
-    const staging = keys.batchStaging(batchId);
-    const meta: BatchMeta = {
-      id: batchId,
-      createdAt: Date.now(),
-      state: 'staging',
-      rows: 0,
-      valid: 0,
-      invalid: 0,
-      source: submitOptions.source ?? 'library',
-    };
-    const existing = await batches.readMeta(batchId);
-    if (existing) {
+    const resume = submitOptions.resume === true;
+    if (resume && !submitOptions.batchId) {
       throw new RevokerError(
         'INPUT_ERR_INVALID',
-        `batch ${batchId} exists already: choose another --batch id`,
+        'batch: --resume needs the id of the batch to finish (--batch ID)',
       );
     }
+    const batchId = submitOptions.batchId ?? newBatchId();
+    validateBatchId(batchId);
+    const leaseToken = randomUUID();
+    if (!(await batches.takeLease(batchId, leaseToken, LEASE_MS))) {
+      throw new RevokerError(
+        'INPUT_ERR_INVALID',
+        `batch ${batchId}: another submit of this batch is running now (or one was stopped less than ${LEASE_MS / 1000} s ago); ` +
+          `wait for it, then see: revoker batch status ${batchId}`,
+      );
+    }
+    const renew = setInterval(() => void batches.renewLease(batchId, LEASE_MS).catch(() => {}), LEASE_MS / 3);
+    renew.unref();
+    try {
+      const earlier = resume ? await claimForResume(batchId) : undefined;
+      const meta: BatchMeta = {
+        id: batchId,
+        createdAt: earlier?.createdAt ?? Date.now(),
+        state: 'staging',
+        rows: 0,
+        valid: 0,
+        invalid: 0,
+        source: submitOptions.source ?? earlier?.source ?? 'library',
+      };
+      if (!earlier && !(await batches.claim(meta))) {
+        const existing = await batches.readMeta(batchId);
+        throw new RevokerError(
+          'INPUT_ERR_INVALID',
+          `batch ${batchId} exists already${existing ? ` (${existing.state})` : ''}: choose another --batch id` +
+            (existing && existing.state !== 'submitted'
+              ? `, or finish its cut-off submit: revoker submit FILE --batch ${batchId} --resume`
+              : ''),
+        );
+      }
+      try {
+        const staged = await stage(batchId, meta, rows, submitOptions);
+        if (earlier?.digest !== undefined && earlier.digest !== meta.digest) {
+          throw new RevokerError(
+            'INPUT_ERR_INVALID',
+            `batch ${batchId}: this input is not the one first submitted (${earlier.valid} valid rows then, ${meta.valid} now): ` +
+              '--resume takes the same file',
+          );
+        }
+        const split = staged.split;
+        await submitOptions.onValidated?.(split);
+        const enqueued = await enqueue(batchId, meta, earlier?.state === 'enqueuing');
+        return {
+          batchId,
+          rows: meta.rows,
+          valid: meta.valid,
+          invalid: meta.invalid,
+          ...enqueued,
+          errors: staged.errors,
+          split,
+        };
+      } catch (error) {
+        await redis.del(keys.batchStaging(batchId));
+        // Nothing of a new batch was enqueued before validation ended: the id is free again.
+        if (!earlier && meta.state === 'staging') await batches.unclaim(batchId);
+        throw error;
+      }
+    } finally {
+      clearInterval(renew);
+      await batches.releaseLease(batchId, leaseToken);
+    }
+  }
 
-    // Pass 1: validate every row; park valid items in Redis, keep the errors.
+  /** The batch a --resume finishes: one whose submit was cut off before it was complete. */
+  async function claimForResume(batchId: string): Promise<BatchMeta> {
+    const earlier = await batches.readMeta(batchId);
+    if (!earlier) {
+      throw new RevokerError(
+        'INPUT_ERR_INVALID',
+        `batch ${batchId}: no such batch to resume (submit it without --resume)`,
+      );
+    }
+    if (earlier.state === 'submitted') {
+      throw new RevokerError(
+        'INPUT_ERR_INVALID',
+        `batch ${batchId} was submitted completely already: nothing to resume (revoker batch status ${batchId})`,
+      );
+    }
+    return earlier;
+  }
+
+  /**
+   * Pass 1: validates every row; parks valid items in the staging list (with a TTL, so a crashed
+   * submit leaves nothing forever) and skipped rows in the batch, a chunk at a time.
+   */
+  async function stage(
+    batchId: string,
+    meta: BatchMeta,
+    rows: Iterable<InputRow> | AsyncIterable<InputRow>,
+    submitOptions: SubmitOptions,
+  ): Promise<{ errors: RowError[]; split: AccountSplit[] }> {
+    const maxErrors = submitOptions.maxErrors ?? 1000;
+    const staging = keys.batchStaging(batchId);
     const errors: RowError[] = [];
-    const invalidRows: InvalidRow[] = [];
+    let invalidRows: InvalidRow[] = [];
     let pending: string[] = [];
+    const digest = createHash('sha256');
     const splits = new Map<string, AccountSplit>();
     const validation: ValidationContext = submitOptions.rehearsal
       ? { ...options.validation, rehearsal: true }
       : options.validation;
-    await redis.del(staging);
+    const flush = async () => {
+      if (pending.length > 0) {
+        await redis
+          .multi()
+          .rpush(staging, ...pending)
+          .pexpire(staging, STAGING_TTL_MS)
+          .exec();
+        pending = [];
+      }
+      if (invalidRows.length > 0) {
+        await batches.appendInvalid(batchId, invalidRows);
+        invalidRows = [];
+      }
+    };
+    await redis.del(staging, keys.batchInvalid(batchId));
     for await (const row of rows) {
-      const rowNumber = row.rowNumber;
       meta.rows++;
       const result = validateInputRow(row, validation);
       if (result.ok) {
         meta.valid++;
-        const split = splits.get(result.item.account) ?? {
-          account: result.item.account,
-          real: 0,
-          rehearsal: 0,
-        };
-        split[result.item.rehearsal ? 'rehearsal' : 'real']++;
-        splits.set(result.item.account, split);
-        pending.push(JSON.stringify(result.item));
-        if (pending.length >= chunkSize) {
-          await redis.rpush(staging, ...pending);
-          pending = [];
-        }
+        const item = result.item;
+        const split = splits.get(item.account) ?? { account: item.account, real: 0, rehearsal: 0 };
+        split[item.rehearsal ? 'rehearsal' : 'real']++;
+        splits.set(item.account, split);
+        digest.update(`${item.row}\t${item.jobId}\n`);
+        pending.push(JSON.stringify(item));
       } else {
         meta.invalid++;
         if (submitOptions.skipInvalid) {
           invalidRows.push({
-            row: rowNumber,
+            row: row.rowNumber,
             errors: result.errors.map(({ field, message }) => ({ field, message })),
           });
         }
-        if (submitOptions.skipInvalid || errors.length < maxErrors) errors.push(...result.errors);
+        if (errors.length < maxErrors) errors.push(...result.errors.slice(0, maxErrors - errors.length));
       }
+      if (pending.length >= chunkSize || invalidRows.length >= chunkSize) await flush();
     }
-    if (pending.length > 0) await redis.rpush(staging, ...pending);
+    await flush();
+    meta.digest = digest.digest('hex');
 
+    if (meta.rows === 0) {
+      throw new RevokerError('INPUT_ERR_INVALID', 'the input has no data rows: nothing to submit');
+    }
+    if (submitOptions.expectRows !== undefined && meta.rows !== submitOptions.expectRows) {
+      throw new RevokerError(
+        'INPUT_ERR_INVALID',
+        `--expect-rows ${submitOptions.expectRows}: the input has ${meta.rows} data rows (a truncated or wrong file?); nothing was enqueued`,
+      );
+    }
     if (meta.invalid > 0 && !submitOptions.skipInvalid) {
-      await redis.del(staging);
       throw new RevokerError(
         'INPUT_ERR_INVALID',
         `${meta.invalid} of ${meta.rows} rows are invalid; nothing was enqueued (fix them, or pass --skip-invalid):\n` +
@@ -190,14 +304,25 @@ export function createProducer(options: ProducerOptions): Producer {
         { details: { errors, invalid: meta.invalid, rows: meta.rows } },
       );
     }
+    return { errors, split: [...splits.values()].sort((a, b) => a.account.localeCompare(b.account)) };
+  }
 
-    const split = [...splits.values()].sort((a, b) => a.account.localeCompare(b.account));
-    await submitOptions.onValidated?.(split);
-
-    // Pass 2: enqueue from the staging list, a chunk per round trip.
+  /**
+   * Pass 2: enqueues from the staging list, a chunk per round trip. Items are recorded in the
+   * batch before their jobs are added, so a crash in between leaves items a --resume finishes,
+   * never jobs no report counts. Adding a job id that exists is a no-op in BullMQ, and a job
+   * whose record is final completes with no call, so a resume may add a chunk twice safely.
+   */
+  async function enqueue(
+    batchId: string,
+    meta: BatchMeta,
+    resuming: boolean,
+  ): Promise<{ enqueued: number; alreadyFinished: number }> {
+    const staging = keys.batchStaging(batchId);
+    // Items the cut-off submit recorded already: not listed twice.
+    const listed = resuming ? await batches.itemCount(batchId) : 0;
     meta.state = 'enqueuing';
     await batches.writeMeta(meta);
-    await batches.appendInvalid(batchId, invalidRows);
     let enqueued = 0;
     let alreadyFinished = 0;
     for (let start = 0; start < meta.valid; start += chunkSize) {
@@ -228,28 +353,20 @@ export function createProducer(options: ProducerOptions): Producer {
         });
         byQueue.set(item.account, list);
       });
+      const toList = chunk.slice(Math.max(0, listed - start));
+      await batches.appendItems(
+        batchId,
+        toList.map((item) => ({ row: item.row, jobId: item.jobId })),
+      );
       for (const [account, jobs] of byQueue) {
         await queueFor(account).addBulk(jobs);
         enqueued += jobs.length;
       }
-      await batches.appendItems(
-        batchId,
-        chunk.map((item) => ({ row: item.row, jobId: item.jobId })),
-      );
     }
     await redis.del(staging);
     meta.state = 'submitted';
     await batches.writeMeta(meta);
-    return {
-      batchId,
-      rows: meta.rows,
-      valid: meta.valid,
-      invalid: meta.invalid,
-      enqueued,
-      alreadyFinished,
-      errors,
-      split,
-    };
+    return { enqueued, alreadyFinished };
   }
 
   async function single(
