@@ -61,10 +61,18 @@ export async function openRevoker(config: RevokerConfig): Promise<Revoker> {
   };
   const results = createResultStore(redis, keys);
   const dlqQueue = new Queue(keys.deadLetterQueue, { connection: redis, prefix: keys.prefix });
+  const deadLetter = createDeadLetter({
+    queue: dlqQueue,
+    results,
+    accountQueue: queueFor,
+    jobOptions: accountJobOptions(config.retry),
+    claims: { redis, keyOf: keys.replayClaim },
+  });
   const producer = createProducer({
     redis,
     keys,
     retry: config.retry,
+    deadLetter,
     validation: {
       accounts: Object.fromEntries(
         Object.entries(config.accounts).map(([name, a]) => [
@@ -83,12 +91,7 @@ export async function openRevoker(config: RevokerConfig): Promise<Revoker> {
     producer,
     redisWarning,
     batches: createBatchReader(createBatchStore(redis, keys), results),
-    deadLetter: createDeadLetter({
-      queue: dlqQueue,
-      results,
-      accountQueue: queueFor,
-      jobOptions: accountJobOptions(config.retry),
-    }),
+    deadLetter,
     account: (name) => createAccountControl(name, queueFor(name), redis, keys),
     async accountStatus() {
       const statuses: AccountStatus[] = [];

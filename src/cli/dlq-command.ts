@@ -17,16 +17,22 @@ export function dlqCommand(io: CommandEnv, setExit: (code: number) => void): Com
     .action(async (flags: { config?: string; account?: string; json?: boolean }) => {
       setExit(
         await withRevoker(flags, io, async (revoker) => {
-          const entries = await revoker.deadLetter.list(flags.account ? { account: flags.account } : {});
-          for (const e of entries) {
-            if (flags.json) io.stdout.write(`${JSON.stringify(e)}\n`);
-            else {
-              io.stdout.write(
-                `${e.jobId}\t${new Date(e.deadLetteredAt).toISOString()}\t${e.attempts.length} attempts\t${e.reason}\n`,
-              );
+          // A page at a time: a dead-letter queue of 100,000 entries is never loaded whole.
+          let listed = 0;
+          for await (const ids of revoker.deadLetter.ids(flags.account ? { account: flags.account } : {})) {
+            for (const id of ids) {
+              const e = await revoker.deadLetter.get(id);
+              if (!e) continue; // replayed or purged meanwhile
+              listed++;
+              if (flags.json) io.stdout.write(`${JSON.stringify(e)}\n`);
+              else {
+                io.stdout.write(
+                  `${e.jobId}\t${new Date(e.deadLetteredAt).toISOString()}\t${e.attempts.length} attempts\t${e.reason}\n`,
+                );
+              }
             }
           }
-          if (!flags.json) io.stdout.write(`${entries.length} dead-lettered\n`);
+          if (!flags.json) io.stdout.write(`${listed} dead-lettered\n`);
           return EXIT.ok;
         }),
       );
@@ -62,22 +68,35 @@ export function dlqCommand(io: CommandEnv, setExit: (code: number) => void): Com
             io.stderr.write('revoker: name job ids, or pass --all\n');
             return EXIT.invalid;
           }
-          const targets = flags.all
-            ? (await revoker.deadLetter.list(flags.account ? { account: flags.account } : {})).map(
-                (e) => e.jobId,
-              )
-            : ids;
-          const result = await revoker.deadLetter.replay(targets);
-          io.stdout.write(`replayed ${result.replayed.length}\n`);
-          for (const f of result.failed) io.stderr.write(`  not replayed ${f.jobId}: ${f.reason}\n`);
-          return result.failed.length > 0 ? 1 : EXIT.ok;
+          const pages = flags.all
+            ? revoker.deadLetter.ids(flags.account ? { account: flags.account } : {})
+            : [ids];
+          const total = { replayed: 0, skipped: 0, failed: 0 };
+          for await (const page of pages) {
+            const result = await revoker.deadLetter.replay(page, { fromListing: flags.all === true });
+            total.replayed += result.replayed.length;
+            total.skipped += result.skipped.length;
+            total.failed += result.failed.length;
+            for (const f of result.failed) io.stderr.write(`  not replayed ${f.jobId}: ${f.reason}\n`);
+          }
+          io.stdout.write(
+            `replayed ${total.replayed}` +
+              (total.skipped > 0
+                ? `; ${total.skipped} replayed or purged by another command meanwhile`
+                : '') +
+              '\n',
+          );
+          const result = total;
+          return result.failed > 0 ? 1 : EXIT.ok;
         }),
       );
     });
   dlq
     .command('purge')
     .option('--config <path>', 'configuration file')
-    .description('delete every dead-letter entry (their item records keep saying dead-lettered)')
+    .description(
+      'delete every dead-letter entry; their items stay dead-lettered in reports, and a later submit runs them afresh',
+    )
     .action(async (flags: { config?: string }) => {
       setExit(
         await withRevoker(flags, io, async (revoker) => {

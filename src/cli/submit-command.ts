@@ -17,6 +17,7 @@ export interface SubmitFlags {
   batch?: string;
   skipInvalid?: boolean;
   resume?: boolean;
+  retryDeadLettered?: boolean;
   expectRows?: number;
   rehearsal?: boolean;
   wait?: boolean;
@@ -35,6 +36,10 @@ export function submitCommand(io: CommandEnv, setExit: (code: number) => void): 
     .option('--batch <id>', 'batch id (default: generated and printed)')
     .option('--skip-invalid', 'enqueue the valid rows and report the invalid ones as skipped-invalid')
     .option('--resume', 'finish a submit of --batch ID that was cut off (same file; nothing is added twice)')
+    .option(
+      '--retry-dead-lettered',
+      "run items whose record is dead-lettered again, with this file's parameters (the fixed rows)",
+    )
     .option('--expect-rows <n>', 'the file must have exactly n data rows (catches a truncated file)', (v) => {
       if (!/^\d+$/.test(v)) throw new InvalidArgumentError('expected a whole number of rows');
       return Number(v);
@@ -72,6 +77,7 @@ export async function runSubmit(file: string, flags: SubmitFlags, io: CommandEnv
         skipInvalid: flags.skipInvalid === true,
         rehearsal: flags.rehearsal === true,
         resume: flags.resume === true,
+        retryDeadLettered: flags.retryDeadLettered === true,
         ...(flags.expectRows !== undefined ? { expectRows: flags.expectRows } : {}),
         source: file,
         // Before anything is enqueued: what is about to happen for real, and what is only rehearsed.
@@ -84,7 +90,9 @@ export async function runSubmit(file: string, flags: SubmitFlags, io: CommandEnv
     );
     io.stdout.write(
       `batch ${summary.batchId}: ${summary.rows} rows, ${summary.valid} valid, ${summary.invalid} skipped as invalid; ` +
-        `${summary.enqueued} enqueued, ${summary.alreadyFinished} already finished earlier\n`,
+        `${summary.enqueued} enqueued, ${summary.alreadyFinished} already finished earlier` +
+        (summary.retried > 0 ? `, ${summary.retried} dead-lettered run again` : '') +
+        '\n',
     );
     for (const error of summary.errors.slice(0, 20)) {
       io.stderr.write(`  skipped row ${error.row}, ${error.field}: ${error.message}\n`);

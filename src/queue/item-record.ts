@@ -67,6 +67,8 @@ export interface ItemRecord {
   confirmed?: boolean;
   /** Decided at submit and carried by the job: the vendor was asked to validate, not to act. */
   rehearsal?: boolean;
+  /** Dead-lettered, and its entry purged: a later submit of the item runs it afresh. */
+  purged?: boolean;
 }
 
 /** The code of the attempt that stands for a call whose answer never reached the record. */

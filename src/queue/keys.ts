@@ -23,6 +23,8 @@ export interface KeySpace {
   batchStaging(batchId: string): string;
   /** String with a TTL: the one submission (or resume) running for a batch holds it. */
   batchLease(batchId: string): string;
+  /** String with a TTL: a `dlq replay` working on this entry holds it (two replays never both run it). */
+  replayClaim(jobId: string): string;
   /** Sorted set of batch ids by creation time. */
   batches: string;
 }
@@ -41,6 +43,7 @@ export function keySpace(prefix: string): KeySpace {
     batchInvalid: (batchId) => key('batch', batchId, 'invalid'),
     batchStaging: (batchId) => key('batch', batchId, 'staging'),
     batchLease: (batchId) => key('batch', batchId, 'lease'),
+    replayClaim: (jobId) => key('replay', jobId),
     batches: key('batches'),
   };
 }

@@ -18,6 +18,7 @@ import {
 } from '../jobs/input-row.ts';
 import type { OperationName } from '../vendors/operation.ts';
 import { type BatchMeta, createBatchStore, type InvalidRow } from './batch-store.ts';
+import type { DeadLetter } from './dead-letter.ts';
 import { FINAL_OUTCOMES } from './item-record.ts';
 import { accountJobOptions, type RetrySettings } from './job-options.ts';
 import type { KeySpace } from './keys.ts';
@@ -34,6 +35,8 @@ export interface ProducerOptions {
   retry: RetrySettings;
   /** Rows per Redis round trip. @defaultValue 1000 */
   chunkSize?: number;
+  /** Runs dead-lettered items again (submit --retry-dead-lettered, purged items). */
+  deadLetter?: DeadLetter;
 }
 
 export interface SubmitOptions {
@@ -50,6 +53,11 @@ export interface SubmitOptions {
    * not listed twice, and their jobs are not sent twice. @defaultValue false
    */
   resume?: boolean;
+  /**
+   * Items whose record is dead-lettered run again with this input's parameters (the row the user
+   * fixed), with fresh attempts; their dead-letter entries are resolved. @defaultValue false
+   */
+  retryDeadLettered?: boolean;
   /** The input must have exactly this many data rows (catches a truncated file). */
   expectRows?: number;
   /** Every item of the batch is a rehearsal, whatever its account says (`submit --rehearsal`). */
@@ -74,6 +82,8 @@ export interface SubmitSummary {
   enqueued: number;
   /** Items already finished earlier (another batch, or a duplicate row): no new vendor call. */
   alreadyFinished: number;
+  /** Dead-lettered items run again (retryDeadLettered, or purged from the dead-letter queue). */
+  retried: number;
   /** The first maxErrors row errors (the batch report lists every skipped row). */
   errors: RowError[];
   /** Valid items per account, real and rehearsal, sorted by account. */
@@ -186,7 +196,7 @@ export function createProducer(options: ProducerOptions): Producer {
         }
         const split = staged.split;
         await submitOptions.onValidated?.(split);
-        const enqueued = await enqueue(batchId, meta, earlier?.state === 'enqueuing');
+        const enqueued = await enqueue(batchId, meta, earlier?.state === 'enqueuing', submitOptions);
         return {
           batchId,
           rows: meta.rows,
@@ -317,7 +327,8 @@ export function createProducer(options: ProducerOptions): Producer {
     batchId: string,
     meta: BatchMeta,
     resuming: boolean,
-  ): Promise<{ enqueued: number; alreadyFinished: number }> {
+    submitOptions: SubmitOptions,
+  ): Promise<{ enqueued: number; alreadyFinished: number; retried: number }> {
     const staging = keys.batchStaging(batchId);
     // Items the cut-off submit recorded already: not listed twice.
     const listed = resuming ? await batches.itemCount(batchId) : 0;
@@ -325,32 +336,36 @@ export function createProducer(options: ProducerOptions): Producer {
     await batches.writeMeta(meta);
     let enqueued = 0;
     let alreadyFinished = 0;
+    let retried = 0;
     for (let start = 0; start < meta.valid; start += chunkSize) {
       const chunk = (await redis.lrange(staging, start, start + chunkSize - 1)).map(
         (l) => JSON.parse(l) as ValidItem,
       );
       const known = await results.getMany(chunk.map((item) => item.jobId));
       const byQueue = new Map<string, { name: string; data: QueueJobData; opts: typeof jobOptions }[]>();
+      const redo: { jobId: string; data: QueueJobData }[] = [];
       chunk.forEach((item, i) => {
         const record = known[i];
-        // Finished before (another batch or an earlier row): no second vendor call.
+        const data: QueueJobData = {
+          account: item.account,
+          operation: item.operation,
+          params: item.params,
+          batchId,
+          row: item.row,
+          rehearsal: item.rehearsal,
+        };
         if (record && FINAL_OUTCOMES.has(record.outcome)) {
+          // Dead-lettered and asked for again (or purged): run with this row's parameters.
+          if (record.outcome === 'dead-lettered' && (record.purged || submitOptions.retryDeadLettered)) {
+            redo.push({ jobId: item.jobId, data });
+            return;
+          }
+          // Finished before (another batch or an earlier row): no second vendor call.
           alreadyFinished++;
           return;
         }
         const list = byQueue.get(item.account) ?? [];
-        list.push({
-          name: item.operation,
-          data: {
-            account: item.account,
-            operation: item.operation,
-            params: item.params,
-            batchId,
-            row: item.row,
-            rehearsal: item.rehearsal,
-          },
-          opts: { ...jobOptions, jobId: item.jobId },
-        });
+        list.push({ name: item.operation, data, opts: { ...jobOptions, jobId: item.jobId } });
         byQueue.set(item.account, list);
       });
       const toList = chunk.slice(Math.max(0, listed - start));
@@ -362,11 +377,17 @@ export function createProducer(options: ProducerOptions): Producer {
         await queueFor(account).addBulk(jobs);
         enqueued += jobs.length;
       }
+      for (const { jobId, data } of redo) {
+        if (!options.deadLetter) throw new Error('the producer was built without a dead-letter queue');
+        const again = await options.deadLetter.retry(jobId, data);
+        if (again.ok) retried++;
+        else alreadyFinished++;
+      }
     }
     await redis.del(staging);
     meta.state = 'submitted';
     await batches.writeMeta(meta);
-    return { enqueued, alreadyFinished };
+    return { enqueued, alreadyFinished, retried };
   }
 
   async function single(

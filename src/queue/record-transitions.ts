@@ -8,12 +8,16 @@
  *                      | pending-approval | dead-lettered
  *   pending-approval → pending-approval | revoked | dead-lettered
  *   dead-lettered    → in-progress, only by a reopen (dlq replay, submit --retry-dead-lettered)
+ *                    → dead-lettered, only by a purge (marks it `purged`: a later submit starts afresh)
  *   revoked, replaced, rehearsed → nothing, ever
  */
 import type { RecordOutcome } from './item-record.ts';
 
-/** `reopen`: a person asked to run a dead-lettered item again. */
-export type TransitionMode = 'normal' | 'reopen';
+/**
+ * `reopen`: a person asked to run a dead-lettered item again. `purge`: its dead-letter entry is
+ * deleted and the record marked so a later submit runs it afresh.
+ */
+export type TransitionMode = 'normal' | 'reopen' | 'purge';
 
 const NORMAL: Readonly<Record<RecordOutcome, readonly RecordOutcome[]>> = {
   'in-progress': ['in-progress', 'revoked', 'replaced', 'rehearsed', 'pending-approval', 'dead-lettered'],
@@ -24,9 +28,14 @@ const NORMAL: Readonly<Record<RecordOutcome, readonly RecordOutcome[]>> = {
   rehearsed: [],
 };
 
-const REOPEN: Readonly<Partial<Record<RecordOutcome, readonly RecordOutcome[]>>> = {
-  'dead-lettered': ['in-progress'],
+const SPECIAL: Readonly<
+  Record<Exclude<TransitionMode, 'normal'>, Partial<Record<RecordOutcome, readonly RecordOutcome[]>>>
+> = {
+  reopen: { 'dead-lettered': ['in-progress'] },
+  purge: { 'dead-lettered': ['dead-lettered'] },
 };
+
+const tableOf = (mode: TransitionMode) => (mode === 'normal' ? NORMAL : SPECIAL[mode]);
 
 export function canTransition(
   from: RecordOutcome | undefined,
@@ -34,12 +43,11 @@ export function canTransition(
   mode: TransitionMode = 'normal',
 ): boolean {
   if (from === undefined) return mode === 'normal';
-  const table = mode === 'reopen' ? REOPEN : NORMAL;
-  return table[from]?.includes(to) ?? false;
+  return tableOf(mode)[from]?.includes(to) ?? false;
 }
 
 /** The outcomes a record may hold for a write of `to` to be allowed: what the scripts check. */
 export function allowedSources(to: RecordOutcome, mode: TransitionMode = 'normal'): RecordOutcome[] {
-  const table = mode === 'reopen' ? REOPEN : NORMAL;
+  const table = tableOf(mode);
   return (Object.keys(table) as RecordOutcome[]).filter((from) => table[from]?.includes(to));
 }

@@ -70,6 +70,7 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
     results,
     accountQueue: queueFor,
     jobOptions: accountJobOptions(options.retry),
+    claims: { redis: store, keyOf: keys.replayClaim },
   });
 
   const workers: Worker[] = [];

@@ -27,13 +27,17 @@ const ALLOWED = new Set([
   'pending-approval→revoked',
   'pending-approval→dead-lettered',
 ]);
-const ALLOWED_ON_REOPEN = new Set(['dead-lettered→in-progress']);
+const ALLOWED_ON: Record<TransitionMode, Set<string>> = {
+  normal: ALLOWED,
+  reopen: new Set(['dead-lettered→in-progress']),
+  purge: new Set(['dead-lettered→dead-lettered']),
+};
 
 const pairs = [undefined, ...OUTCOMES].flatMap((from) => OUTCOMES.map((to) => [from, to] as const));
 
 describe('record transitions', () => {
-  for (const mode of ['normal', 'reopen'] as TransitionMode[]) {
-    const table = mode === 'normal' ? ALLOWED : ALLOWED_ON_REOPEN;
+  for (const mode of ['normal', 'reopen', 'purge'] as TransitionMode[]) {
+    const table = ALLOWED_ON[mode];
     it.each(pairs)(`${mode}: %s → %s`, (from, to) => {
       const expected = table.has(`${from ?? 'none'}→${to}`);
       expect(canTransition(from, to, mode)).toBe(expected);
@@ -47,6 +51,7 @@ describe('record transitions', () => {
       for (const to of OUTCOMES) {
         expect(canTransition(success, to, 'normal')).toBe(false);
         expect(canTransition(success, to, 'reopen')).toBe(false);
+        expect(canTransition(success, to, 'purge')).toBe(false);
       }
     }
   });
