@@ -53,7 +53,12 @@ export function buildWorkerAccounts(
     settings.set(name, {
       account: buildVendorAccount(account, resolved),
       concurrency: account.concurrency,
-      rateLimit: { max: account.rateLimit.max, durationMs: account.rateLimit.durationMs },
+      rateLimit: {
+        max: account.rateLimit.max,
+        durationMs: account.rateLimit.durationMs,
+        marginMs: account.rateLimit.marginMs,
+      },
+      rateLimitMaxWaitMs: account.rateLimit.maxWaitMs,
       autoApprove: account.vendor === 'digicert' ? account.autoApprove : false,
       approvalPollIntervalMs: account.vendor === 'digicert' ? account.approvalPollIntervalMs : 60_000,
       defaultRateLimitWaitMs: account.rateLimitWaitMs,

@@ -138,6 +138,18 @@ function rateLimitSchema(defaults: { max: number; durationMs: number }) {
     max: positiveInt().default(defaults.max),
     /** The window, in milliseconds. */
     durationMs: durationMs().default(defaults.durationMs),
+    /**
+     * Added to the window when spacing calls, for network jitter: the vendor counts arrivals, and
+     * arrivals wander. 5 per 1000 ms with 100 ms runs one call per 220 ms.
+     * @defaultValue 100
+     */
+    marginMs: z.int({ error: 'expected whole milliseconds' }).min(0).max(60_000).default(100),
+    /**
+     * After this long of rate-limited answers with no other answer in between, the account halts
+     * with reason rate-limit-exhausted (the vendor's daily quota may be spent), keeping every job.
+     * @defaultValue 1800000 (30 minutes)
+     */
+    maxWaitMs: durationMs().default(1_800_000),
   }).prefault({});
 }
 
@@ -440,7 +452,13 @@ export async function loadConfig(options: LoadConfigOptions): Promise<RevokerCon
   } catch (error) {
     const code = (error as NodeJS.ErrnoException | undefined)?.code;
     if (named === undefined && code === 'ENOENT') {
-      return parseConfig({}, options.env, { overrides: options.overrides, source: 'defaults' });
+      // Defaults would mean "no accounts": a worker with nothing to do, a submit that rejects
+      // every row. Say where we looked instead.
+      throw new RevokerError(
+        'CONFIG_ERR_INVALID',
+        `no configuration file: looked for ${path} (the default); pass --config PATH or set REVOKER_CONFIG`,
+        { cause: error, details: { source: path } },
+      );
     }
     throw new RevokerError(
       'CONFIG_ERR_INVALID',

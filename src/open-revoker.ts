@@ -7,6 +7,7 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { RevokerConfig } from './config.ts';
 import { type AccountControl, createAccountControl, type HaltRecord } from './queue/account-control.ts';
+import { accountsWithQueues } from './queue/account-queues.ts';
 import { type BatchReader, createBatchReader } from './queue/batch-report.ts';
 import { createBatchStore } from './queue/batch-store.ts';
 import { createDeadLetter, type DeadLetter } from './queue/dead-letter.ts';
@@ -19,11 +20,19 @@ import { operations } from './vendors/registry.ts';
 
 export interface AccountStatus {
   account: string;
+  /** `(not configured)` for a queue in Redis whose account is not in this config. */
   vendor: string;
+  /** False: jobs wait in Redis for an account this config does not have (no worker will run them). */
+  configured: boolean;
   state: 'running' | 'paused' | 'halted';
   halt?: HaltRecord;
   counts: { waiting: number; active: number; delayed: number; completed: number; failed: number };
+  /** The limit the fleet obeys (kept in Redis; this config's own until a worker has started). */
   rateLimit: { max: number; durationMs: number };
+  /** Epoch ms: the vendor's rate limit makes the account wait until then. */
+  rateLimitWaitUntil?: number;
+  /** Worker processes connected to the account's queue now. */
+  workers: number;
 }
 
 export interface Revoker {
@@ -36,6 +45,8 @@ export interface Revoker {
   /** A warning about Redis's configuration, if any (eviction policy). */
   readonly redisWarning: string | undefined;
   accountStatus(): Promise<AccountStatus[]>;
+  /** Worker processes connected to an account's queue now. */
+  workerCount(account: string): Promise<number>;
   account(name: string): AccountControl;
   close(): Promise<void>;
 }
@@ -93,19 +104,29 @@ export async function openRevoker(config: RevokerConfig): Promise<Revoker> {
     batches: createBatchReader(createBatchStore(redis, keys), results),
     deadLetter,
     account: (name) => createAccountControl(name, queueFor(name), redis, keys),
+    workerCount: (name) => queueFor(name).getWorkersCount(),
     async accountStatus() {
       const statuses: AccountStatus[] = [];
-      for (const [name, account] of Object.entries(config.accounts)) {
+      const names = [
+        ...new Set([...Object.keys(config.accounts), ...(await accountsWithQueues(redis, keys))]),
+      ];
+      for (const name of names) {
+        const account = Object.hasOwn(config.accounts, name) ? config.accounts[name] : undefined;
         const queue = queueFor(name);
-        const [paused, haltJson, counts] = await Promise.all([
+        const control = createAccountControl(name, queue, redis, keys);
+        const [paused, halt, counts, fleet, waitUntil, workers] = await Promise.all([
           queue.isPaused(),
-          redis.hget(keys.halts, name),
+          control.haltRecord(),
           queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized'),
+          control.storedRateLimit(),
+          control.rateWaitUntil(Date.now()),
+          queue.getWorkersCount().catch(() => 0),
         ]);
-        const halt = haltJson ? (JSON.parse(haltJson) as HaltRecord) : undefined;
+        const limit = fleet ?? account?.rateLimit ?? { max: 0, durationMs: 0 };
         statuses.push({
           account: name,
-          vendor: account.vendor,
+          vendor: account?.vendor ?? '(not configured)',
+          configured: account !== undefined,
           state: halt ? 'halted' : paused ? 'paused' : 'running',
           ...(halt ? { halt } : {}),
           counts: {
@@ -115,7 +136,9 @@ export async function openRevoker(config: RevokerConfig): Promise<Revoker> {
             completed: counts.completed ?? 0,
             failed: counts.failed ?? 0,
           },
-          rateLimit: { max: account.rateLimit.max, durationMs: account.rateLimit.durationMs },
+          rateLimit: { max: limit.max, durationMs: limit.durationMs },
+          ...(waitUntil ? { rateLimitWaitUntil: waitUntil } : {}),
+          workers,
         });
       }
       return statuses;

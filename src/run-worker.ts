@@ -2,10 +2,12 @@
  * Starts a worker process's work: resolves the accounts' secrets, checks Redis, and runs one
  * BullMQ worker per account. The entry point (workers/worker.ts) owns signals and exit codes.
  */
+import { Queue } from 'bullmq';
 import { buildWorkerAccounts } from './account-runtime.ts';
 import type { Env, RevokerConfig } from './config.ts';
 import { RevokerError } from './errors.ts';
 import type { Logger } from './logger.ts';
+import { accountsWithQueues } from './queue/account-queues.ts';
 import { keySpace } from './queue/keys.ts';
 import { checkRedis, createRedis } from './queue/redis-connection.ts';
 import { startWorkerPool, type WorkerPool, type WorkerPoolOptions } from './queue/worker-pool.ts';
@@ -24,10 +26,29 @@ export interface RunWorkerOptions {
   >;
 }
 
+async function orphanedAccounts(
+  redis: ReturnType<typeof createRedis>,
+  keys: ReturnType<typeof keySpace>,
+  config: RevokerConfig,
+): Promise<{ account: string; waiting: number }[]> {
+  const orphans: { account: string; waiting: number }[] = [];
+  for (const account of await accountsWithQueues(redis, keys)) {
+    if (Object.hasOwn(config.accounts, account)) continue;
+    const queue = new Queue(keys.accountQueue(account), { connection: redis, prefix: keys.prefix });
+    try {
+      const waiting = await queue.getJobCountByTypes('wait', 'prioritized', 'delayed');
+      if (waiting > 0) orphans.push({ account, waiting });
+    } finally {
+      await queue.close();
+    }
+  }
+  return orphans;
+}
+
 export async function runWorker(options: RunWorkerOptions): Promise<WorkerPool> {
   const { config, logger } = options;
   const names = options.accounts?.length ? [...options.accounts] : Object.keys(config.accounts);
-  const unknown = names.filter((n) => !(n in config.accounts));
+  const unknown = names.filter((n) => !Object.hasOwn(config.accounts, n));
   if (unknown.length > 0) {
     throw new RevokerError(
       'CONFIG_ERR_INVALID',
@@ -47,6 +68,14 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerPool> 
   try {
     const warning = await checkRedis(probe, config.redis.url);
     if (warning) logger.warn(warning);
+    // Jobs of an account this config no longer has would wait forever without a word.
+    for (const orphan of await orphanedAccounts(probe, keySpace(config.redis.prefix), config)) {
+      logger.warn(
+        { account: orphan.account, waiting: orphan.waiting },
+        `account ${orphan.account} is not in the config but ${orphan.waiting} of its jobs wait in Redis: ` +
+          'add it back (and run a worker for it), or they never run',
+      );
+    }
   } finally {
     probe.disconnect();
   }

@@ -108,7 +108,7 @@ export async function watchAndReport(
   flags: { report?: string; format: ReportFormat },
   io: CommandEnv,
 ): Promise<number> {
-  const result = await waitForBatch(revoker, batchId, { out: io.stdout });
+  const result = await waitForBatch(revoker, batchId, { out: io.stdout, err: io.stderr });
   if (flags.report) await writeReportFile(revoker, batchId, flags.format, flags.report);
   const c = result.counts;
   io.stdout.write(
@@ -117,6 +117,13 @@ export async function watchAndReport(
       `${c['dead-lettered']} dead-lettered, ${c['skipped-invalid']} skipped-invalid, ${c['in-progress']} in-progress` +
       ` (total ${c.total})${flags.report ? `; report: ${flags.report}` : ''}\n`,
   );
+  if (result.kind === 'not-configured') {
+    io.stderr.write(
+      `revoker: account ${result.account} is not configured: its jobs in batch ${batchId} wait in Redis with no worker to run them\n` +
+        `  add it back to the config and start a worker for it\n`,
+    );
+    return EXIT.halted;
+  }
   if (result.kind === 'halted') {
     io.stderr.write(
       `revoker: account ${result.account} is halted: ${result.halt.reason}\n` +

@@ -1,10 +1,12 @@
 /**
- * Fleet-wide control of one account's queue: the vendor's rate-limit waits, halts (paused queue +
- * the reason, kept in Redis so every host and `revoker account status` see it), and resume.
+ * Fleet-wide control of one account's queue: the rate limit every worker obeys (kept in Redis
+ * with the queue), the vendor's rate-limit waits (visible to `account status` and `--wait`),
+ * halts (paused queue + the reason, kept in Redis so every host sees it), and resume.
  */
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { KeySpace } from './keys.ts';
+import { limiterRatePerSecond, smoothLimiter } from './smooth-limiter.ts';
 
 export interface HaltRecord {
   reason: string;
@@ -14,12 +16,38 @@ export interface HaltRecord {
   at: number;
 }
 
+export interface FleetRateLimit {
+  max: number;
+  durationMs: number;
+  marginMs: number;
+}
+
 export interface AccountControl {
+  /**
+   * Agrees this worker's configured limit with the one the fleet obeys: the first worker stores
+   * its own, a lower one lowers it, a higher one is not applied (the answer says so). Applies the
+   * result to the queue, so BullMQ's limiter holds it for every worker.
+   */
+  agreeRateLimit(configured: FleetRateLimit): Promise<{ limit: FleetRateLimit; higherIgnored: boolean }>;
+  /** Sets the fleet's limit, higher or lower (`revoker account set-rate-limit`). */
+  setRateLimit(limit: FleetRateLimit): Promise<void>;
+  storedRateLimit(): Promise<FleetRateLimit | undefined>;
   /** Every worker of this account waits `ms` before taking the next job. */
-  rateLimit(ms: number): Promise<void>;
+  rateLimit(ms: number, now: number): Promise<void>;
+  /** Epoch ms until which the account waits for the vendor's rate limit, if it does now. */
+  rateWaitUntil(now: number): Promise<number | undefined>;
+  /** A rate-limited answer arrived: returns since when the vendor has answered nothing else. */
+  rateLimited(now: number): Promise<number>;
+  /** The vendor answered something other than "rate limited": the exhaustion clock restarts. */
+  served(): Promise<void>;
   halt(record: HaltRecord): Promise<void>;
   resume(): Promise<void>;
   haltRecord(): Promise<HaltRecord | undefined>;
+}
+
+/** The calls per second a limit lets through once smoothed (what "lower" and "higher" mean). */
+export function effectiveRate(limit: FleetRateLimit): number {
+  return limiterRatePerSecond(smoothLimiter(limit, limit.marginMs));
 }
 
 export function createAccountControl(
@@ -28,9 +56,42 @@ export function createAccountControl(
   redis: Redis,
   keys: KeySpace,
 ): AccountControl {
-  return {
-    async rateLimit(ms) {
-      await queue.rateLimit(Math.max(1, Math.round(ms)));
+  const apply = async (limit: FleetRateLimit) => {
+    const limiter = smoothLimiter(limit, limit.marginMs);
+    await redis.hset(keys.rateLimits, account, JSON.stringify(limit));
+    await queue.setGlobalRateLimit(limiter.max, limiter.duration);
+  };
+  const control: AccountControl = {
+    async agreeRateLimit(configured) {
+      const stored = await control.storedRateLimit();
+      if (!stored || effectiveRate(configured) < effectiveRate(stored)) {
+        await apply(configured);
+        return { limit: configured, higherIgnored: false };
+      }
+      // Re-applied: a queue obliterated meanwhile would otherwise run unlimited.
+      await apply(stored);
+      return { limit: stored, higherIgnored: effectiveRate(configured) > effectiveRate(stored) };
+    },
+    setRateLimit: apply,
+    async storedRateLimit() {
+      const json = await redis.hget(keys.rateLimits, account);
+      return json ? (JSON.parse(json) as FleetRateLimit) : undefined;
+    },
+    async rateLimit(ms, now) {
+      const wait = Math.max(1, Math.round(ms));
+      await redis.hset(keys.rateWaits, account, String(now + wait));
+      await queue.rateLimit(wait);
+    },
+    async rateWaitUntil(now) {
+      const until = Number(await redis.hget(keys.rateWaits, account));
+      return until > now ? until : undefined;
+    },
+    async rateLimited(now) {
+      await redis.hsetnx(keys.rateLimitedSince, account, String(now));
+      return Number(await redis.hget(keys.rateLimitedSince, account)) || now;
+    },
+    async served() {
+      await redis.hdel(keys.rateLimitedSince, account);
     },
     async halt(record) {
       // The reason first: a paused queue without a reason would look like a manual pause.
@@ -38,7 +99,7 @@ export function createAccountControl(
       await queue.pause();
     },
     async resume() {
-      await redis.hdel(keys.halts, account);
+      await redis.multi().hdel(keys.halts, account).hdel(keys.rateLimitedSince, account).exec();
       await queue.resume();
     },
     async haltRecord() {
@@ -46,4 +107,5 @@ export function createAccountControl(
       return json ? (JSON.parse(json) as HaltRecord) : undefined;
     },
   };
+  return control;
 }

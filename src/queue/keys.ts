@@ -14,6 +14,12 @@ export interface KeySpace {
   intents: string;
   /** Hash: account → halt record (JSON) while an account is halted. */
   halts: string;
+  /** Hash: account → the rate limit the whole fleet obeys (JSON `{ max, durationMs, marginMs }`). */
+  rateLimits: string;
+  /** Hash: account → epoch ms until which the vendor's rate limit makes the account wait. */
+  rateWaits: string;
+  /** Hash: account → epoch ms of the first rate-limited answer since the vendor last served a call. */
+  rateLimitedSince: string;
   batchMeta(batchId: string): string;
   /** List of `row<TAB>jobId` for every valid item of a batch, in input order. */
   batchItems(batchId: string): string;
@@ -38,6 +44,9 @@ export function keySpace(prefix: string): KeySpace {
     results: key('results'),
     intents: key('intents'),
     halts: key('halts'),
+    rateLimits: key('rate-limits'),
+    rateWaits: key('rate-waits'),
+    rateLimitedSince: key('rate-limited-since'),
     batchMeta: (batchId) => key('batch', batchId),
     batchItems: (batchId) => key('batch', batchId, 'items'),
     batchInvalid: (batchId) => key('batch', batchId, 'invalid'),

@@ -61,6 +61,8 @@ export interface AccountRuntime {
   /** DigiCert: how often to look at a pending request. */
   approvalPollIntervalMs: number;
   defaultRateLimitWaitMs: number;
+  /** Rate-limited answers for this long, and nothing else: halt with rate-limit-exhausted. */
+  rateLimitMaxWaitMs: number;
 }
 
 export interface ProcessorDeps {
@@ -102,6 +104,8 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
     real: base.vendor === 'sectigo' ? { ...base, rehearsal: false } : base,
     rehearsal: base.vendor === 'sectigo' ? { ...base, rehearsal: true } : base,
   };
+  // "The vendor served a call" restarts the rate-limit exhaustion clock; once a second is enough.
+  let lastServedAt = 0;
   // Escalating permanent answers seen in a row by this process's jobs of the account (decide.ts).
   const streak = { code: '', count: 0 };
   const countStreak = (outcome: Outcome): number => {
@@ -204,6 +208,11 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
       },
       'vendor call',
     );
+
+    if (outcome.class !== 'rate-limited' && now() - lastServedAt >= 1000) {
+      lastServedAt = now();
+      await deps.control.served();
+    }
 
     const decision = decide(outcome, {
       kind: spec.kind,
@@ -310,20 +319,9 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
         });
         if (written !== unfinishedOutcome(run)) return { outcome: written };
         if (decision.action === 'rate-limit') {
-          // The whole account queue waits, on every worker of the fleet.
-          await deps.control.rateLimit(decision.waitMs);
+          await rateLimitWait(run, decision.waitMs, outcome);
         } else {
-          // The fault is ours or the account's: keep the job, stop the account, tell a person.
-          await deps.control.halt({
-            reason: decision.reason,
-            code: outcome.code,
-            jobId: run.jobId,
-            at: now(),
-          });
-          deps.logger.error(
-            { account: deps.accountName, code: outcome.code, jobId: run.jobId },
-            `account ${deps.accountName} halted: ${decision.reason}; fix it, then run: revoker account resume ${deps.accountName}`,
-          );
+          await halt(run.jobId, decision.reason, outcome.code);
         }
         throw new RateLimitError();
       }
@@ -336,6 +334,36 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
           outcome,
         );
     }
+  }
+
+  /** The whole account queue waits, on every worker of the fleet; visibly, and not forever. */
+  async function rateLimitWait(run: Run, waitMs: number, outcome: Outcome): Promise<void> {
+    const at = now();
+    const since = await deps.control.rateLimited(at);
+    if (at - since >= deps.runtime.rateLimitMaxWaitMs) {
+      const minutes = Math.round((at - since) / 60_000);
+      await halt(
+        run.jobId,
+        `rate-limit-exhausted: only rate-limited answers (${outcome.code}) for ${minutes} min; the vendor's daily quota may be spent`,
+        outcome.code,
+      );
+      return;
+    }
+    await deps.control.rateLimit(waitMs, at);
+    const until = new Date(at + waitMs).toISOString().slice(11, 19);
+    deps.logger.warn(
+      { account: deps.accountName, code: outcome.code, waitMs, until },
+      `account ${deps.accountName}: the vendor's rate limit answered ${outcome.code}; waiting ${Math.round(waitMs / 1000)} s until ${until} UTC`,
+    );
+  }
+
+  /** The fault is ours or the account's: keep the job, stop the account, tell a person. */
+  async function halt(jobId: string, reason: string, code: string): Promise<void> {
+    await deps.control.halt({ reason, code, jobId, at: now() });
+    deps.logger.error(
+      { account: deps.accountName, code, jobId },
+      `account ${deps.accountName} halted: ${reason}; fix it, then run: revoker account resume ${deps.accountName}`,
+    );
   }
 
   async function writeFinal(run: Run, record: ItemRecord): Promise<ProcessorResult> {

@@ -1,7 +1,8 @@
 /**
  * Redis connections for the two roles. Workers wait for Redis forever (BullMQ requires
- * `maxRetriesPerRequest: null`); producers and commands fail fast, so a CLI never hangs when
- * Redis is down.
+ * `maxRetriesPerRequest: null`); producers and commands fail each command fast, so a CLI never
+ * hangs when Redis is down, but keep reconnecting with backoff, so a `submit --wait` rides out a
+ * Redis restart.
  */
 import { Redis } from 'ioredis';
 import { RevokerError } from '../errors.ts';
@@ -14,7 +15,7 @@ export function createRedis(url: string, role: ConnectionRole): Redis {
     enableReadyCheck: true,
     connectTimeout: 5_000,
     lazyConnect: false,
-    ...(role === 'producer' ? { retryStrategy: (times: number) => (times > 3 ? null : 200 * times) } : {}),
+    ...(role === 'producer' ? { retryStrategy: (times: number) => Math.min(200 * times, 2_000) } : {}),
   });
 }
 

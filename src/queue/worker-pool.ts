@@ -7,7 +7,7 @@
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { createAccountControl } from './account-control.ts';
+import { createAccountControl, type FleetRateLimit } from './account-control.ts';
 import { fullJitterDelayMs } from './backoff.ts';
 import { createDeadLetter, type DeadLetter } from './dead-letter.ts';
 import { accountJobOptions, BACKOFF_TYPE, type RetrySettings } from './job-options.ts';
@@ -15,11 +15,10 @@ import type { KeySpace } from './keys.ts';
 import { type AccountRuntime, createProcessor } from './processor.ts';
 import { createRedis } from './redis-connection.ts';
 import { createResultStore } from './result-store.ts';
-import { smoothLimiter } from './smooth-limiter.ts';
 
 export interface WorkerAccountSettings extends AccountRuntime {
   concurrency: number;
-  rateLimit: { max: number; durationMs: number };
+  rateLimit: FleetRateLimit;
 }
 
 export interface WorkerPoolOptions {
@@ -78,6 +77,16 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
   for (const [account, settings] of options.accounts) {
     const queue = queueFor(account);
     const control = createAccountControl(account, queue, store, keys);
+    // The fleet obeys one limit, kept in Redis: this worker's config may lower it, never raise it.
+    const fleet = await control.agreeRateLimit(settings.rateLimit);
+    if (fleet.higherIgnored) {
+      logger.warn(
+        { account, configured: settings.rateLimit, fleet: fleet.limit },
+        `account ${account}: this worker's rateLimit (${settings.rateLimit.max}/${settings.rateLimit.durationMs} ms) is higher than the ` +
+          `${fleet.limit.max}/${fleet.limit.durationMs} ms the fleet obeys; not raised. To raise it: revoker account set-rate-limit ${account} ` +
+          `${settings.rateLimit.max}/${settings.rateLimit.durationMs}`,
+      );
+    }
     const processor = createProcessor({
       accountName: account,
       runtime: settings,
@@ -94,7 +103,8 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
       connection,
       prefix: keys.prefix,
       concurrency: settings.concurrency,
-      limiter: smoothLimiter(settings.rateLimit),
+      // No limiter of our own: BullMQ then takes both max and window from the queue's meta in
+      // Redis (agreeRateLimit above), so a limit lowered anywhere binds every worker at once.
       lockDuration: options.lockDurationMs ?? 30_000,
       stalledInterval: options.stalledIntervalMs ?? 15_000,
       maxStalledCount: options.maxStalledCount ?? 2,

@@ -21,6 +21,10 @@ export interface WorkerConfigOptions {
   prefix: string;
   /** Calls in flight per worker process. @defaultValue 8 */
   concurrency?: number;
+  /** The account's rateLimit. @defaultValue `{ max: 100000, durationMs: 1000 }` */
+  rateLimit?: Record<string, number>;
+  /** Written next to the default file name, for a second config in the same directory. */
+  fileName?: string;
 }
 
 /**
@@ -42,14 +46,14 @@ export async function writeWorkerConfig(
           loginName: DEMO_SECTIGO_ACCOUNT.loginName,
           loginPassword: { env: 'TEST_SECTIGO_PASSWORD' },
         },
-        rateLimit: { max: 100_000, durationMs: 1000 },
+        rateLimit: options.rateLimit ?? { max: 100_000, durationMs: 1000 },
         concurrency: options.concurrency ?? 8,
         rateLimitWaitMs: 200,
       },
     },
     retry: { attempts: 5, baseDelayMs: 50, maxDelayMs: 200 },
   };
-  const file = join(options.dir, 'revoker.config.json');
+  const file = join(options.dir, options.fileName ?? 'revoker.config.json');
   await writeFile(file, `${JSON.stringify(input, null, 2)}\n`);
   return { file, config: parseConfig(input, {}, { source: file }) };
 }

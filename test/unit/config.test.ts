@@ -47,7 +47,7 @@ describe('parseConfig: defaults', () => {
       vendor: 'sectigo',
       baseUrl: 'https://secure.trust-provider.com/products/',
       credentials: { loginName: 'api-user', loginPassword: { env: 'ACME_PASSWORD' } },
-      rateLimit: { max: 5, durationMs: 1000 },
+      rateLimit: { max: 5, durationMs: 1000, marginMs: 100, maxWaitMs: 1_800_000 },
       concurrency: 10,
       rehearsal: false,
       timeouts: { connectMs: 10_000, headersMs: 30_000, bodyMs: 30_000 },
@@ -61,7 +61,7 @@ describe('parseConfig: defaults', () => {
       vendor: 'digicert',
       baseUrl: 'https://www.digicert.com/services/v2',
       credentials: { apiKey: { file: '/run/secrets/dc-key' } },
-      rateLimit: { max: 5, durationMs: 1000 },
+      rateLimit: { max: 5, durationMs: 1000, marginMs: 100, maxWaitMs: 1_800_000 },
       concurrency: 10,
       skipApproval: false,
       autoApprove: false,
@@ -74,8 +74,18 @@ describe('parseConfig: defaults', () => {
 
   it('fills a partly given nested object from the vendor defaults', () => {
     const config = parseConfig({ accounts: { dc: digicert({ rateLimit: { max: 20 } }), s: sectigo() } }, {});
-    expect(config.accounts.dc?.rateLimit).toEqual({ max: 20, durationMs: 1000 });
-    expect(config.accounts.s?.rateLimit).toEqual({ max: 5, durationMs: 1000 });
+    expect(config.accounts.dc?.rateLimit).toEqual({
+      max: 20,
+      durationMs: 1000,
+      marginMs: 100,
+      maxWaitMs: 1_800_000,
+    });
+    expect(config.accounts.s?.rateLimit).toEqual({
+      max: 5,
+      durationMs: 1000,
+      marginMs: 100,
+      maxWaitMs: 1_800_000,
+    });
   });
 
   it('accepts a SASP session id instead of a login', () => {
@@ -370,11 +380,15 @@ describe('loadConfig', () => {
     expect(fs.read).toEqual(['/cfg/r.json']);
   });
 
-  it('uses defaults when the default file is absent', async () => {
+  it('fails when no file is named and the default file is absent, saying where it looked', async () => {
     const fs = files({});
-    const config = await loadConfig({ env: {}, readFile: fs.readFile });
+    await expect(loadConfig({ env: {}, readFile: fs.readFile })).rejects.toMatchObject({
+      code: 'CONFIG_ERR_INVALID',
+      message: expect.stringMatching(
+        /^no configuration file: looked for \/.*revoker\.config\.json \(the default\); pass --config PATH or set REVOKER_CONFIG$/,
+      ),
+    });
     expect(fs.read).toEqual([expect.stringMatching(/revoker\.config\.json$/)]);
-    expect(config.accounts).toEqual({});
   });
 
   it('fails when a named file is absent', async () => {
