@@ -66,12 +66,15 @@ export async function openRevoker(config: RevokerConfig): Promise<Revoker> {
     let queue = queues.get(account);
     if (!queue) {
       queue = new Queue(keys.accountQueue(account), { connection: redis, prefix: keys.prefix });
+      // Connection faults reach the caller as failed commands; unheard, BullMQ would print them raw.
+      queue.on('error', () => {});
       queues.set(account, queue);
     }
     return queue;
   };
   const results = createResultStore(redis, keys);
   const dlqQueue = new Queue(keys.deadLetterQueue, { connection: redis, prefix: keys.prefix });
+  dlqQueue.on('error', () => {});
   const deadLetter = createDeadLetter({
     queue: dlqQueue,
     results,

@@ -54,13 +54,18 @@ export async function runWorkerProcess(flags: WorkerFlags, io: CommandEnv): Prom
       logger.info({ signal }, 'stopping: no new jobs; waiting for calls in flight');
       // A watchdog in case closing hangs (a Redis that never answers).
       setTimeout(() => process.exit(1), graceMs + 15_000).unref();
+      // Once closed, nothing of ours is left to wait for; a connection BullMQ opened for itself
+      // and cannot close while Redis is away would otherwise hold the process open.
+      const exitSoon = (code: number) => setTimeout(() => process.exit(code), 500).unref();
       pool.close().then(
         () => {
           logger.info('worker stopped');
+          exitSoon(EXIT.ok);
           resolve(EXIT.ok);
         },
         (error: unknown) => {
           logger.error({ err: String(error) }, 'worker stopped with errors');
+          exitSoon(1);
           resolve(1);
         },
       );

@@ -136,6 +136,8 @@ export function createProducer(options: ProducerOptions): Producer {
     let queue = queues.get(account);
     if (!queue) {
       queue = new Queue(keys.accountQueue(account), { connection: redis, prefix: keys.prefix });
+      // Connection faults reach the caller as failed commands; unheard, BullMQ would print them raw.
+      queue.on('error', () => {});
       queues.set(account, queue);
     }
     return queue;

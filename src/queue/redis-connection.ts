@@ -10,13 +10,18 @@ import { RevokerError } from '../errors.ts';
 export type ConnectionRole = 'worker' | 'producer';
 
 export function createRedis(url: string, role: ConnectionRole): Redis {
-  return new Redis(url, {
+  const redis = new Redis(url, {
     maxRetriesPerRequest: role === 'worker' ? null : 2,
     enableReadyCheck: true,
     connectTimeout: 5_000,
     lazyConnect: false,
     ...(role === 'producer' ? { retryStrategy: (times: number) => Math.min(200 * times, 2_000) } : {}),
   });
+  // Without a listener ioredis prints every reconnect failure as "Unhandled error event" with a
+  // stack: a Redis restart would flood a CLI's terminal. Callers see the faults as failed
+  // commands, and workers log them from BullMQ's own error events.
+  redis.on('error', () => {});
+  return redis;
 }
 
 /** Checks that Redis answers; returns a warning when its eviction policy could lose jobs. */

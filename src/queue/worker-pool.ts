@@ -16,6 +16,30 @@ import { type AccountRuntime, createProcessor } from './processor.ts';
 import { createRedis } from './redis-connection.ts';
 import { createResultStore } from './result-store.ts';
 
+/** How long each close step may take once the grace period is over (or Redis is gone). */
+const FORCED_CLOSE_MS = 1_000;
+
+/** True when `promise` settles within `ms`; it keeps running either way. */
+async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  // Settled either way, so a rejection after the timeout is not an unhandled one.
+  const outcome = promise.then(
+    () => ({ ok: true as const }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+  try {
+    const first = await Promise.race([outcome, timeout]);
+    if (first === false) return false;
+    if (!first.ok) throw first.error;
+    return true;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export interface WorkerAccountSettings extends AccountRuntime {
   concurrency: number;
   rateLimit: FleetRateLimit;
@@ -146,26 +170,39 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
     close() {
       closing ??= (async () => {
         clearInterval(sweeper);
-        const grace = setTimeout(() => abort.abort(), options.shutdownGraceMs ?? 30_000);
-        grace.unref();
-        // Every step runs even if one throws.
-        const steps = [
-          ...workers.map((w) => () => w.close()),
-          ...[...queues.values(), dlqQueue].map((q) => () => q.close()),
-          ...[...workerConnections, store].map((c) => async () => {
-            await c.quit();
-          }),
-          ...[...options.accounts.values()].map((a) => () => a.account.transport.close()),
-        ];
+        const graceMs = options.shutdownGraceMs ?? 30_000;
+        // Every account stops fetching at once; then calls in flight finish, up to the grace period.
+        const drained = Promise.allSettled(workers.map((w) => w.close()));
+        const inTime = await within(drained, graceMs);
+        if (!inTime) {
+          // Calls still in flight, or Redis unreachable (BullMQ cannot finish the jobs): cancel the
+          // calls and force the workers closed. Jobs in hand return through the stalled check, and
+          // their call intents tell the next run that a call may have reached the vendor.
+          logger.warn({ graceMs }, 'grace period over: cancelling calls in flight and closing now');
+          abort.abort();
+          await within(Promise.allSettled(workers.map((w) => w.close(true))), FORCED_CLOSE_MS);
+        }
         const failures: unknown[] = [];
-        for (const step of steps) {
+        const settle = async (step: () => Promise<unknown>) => {
           try {
-            await step();
+            if (!(await within(step(), FORCED_CLOSE_MS))) failures.push(new Error('a close step timed out'));
           } catch (e) {
             failures.push(e);
           }
-        }
-        clearTimeout(grace);
+        };
+        await Promise.all([...queues.values(), dlqQueue].map((q) => settle(() => q.close())));
+        await Promise.all(
+          [...workerConnections, store].map((c) =>
+            settle(async () => {
+              // QUIT waits for Redis; a Redis that is gone gets a disconnect instead.
+              if (!(await within(c.quit(), FORCED_CLOSE_MS))) c.disconnect();
+            }),
+          ),
+        );
+        await Promise.all(
+          [...options.accounts.values()].map((a) => settle(() => a.account.transport.close())),
+        );
+        if (!inTime) for (const c of [...workerConnections, store]) c.disconnect();
         if (failures.length > 0) throw new AggregateError(failures, 'worker pool closed with errors');
       })();
       return closing;

@@ -66,7 +66,7 @@ describe('rate limits the vendor actually sees', () => {
     expect(second.output()).toMatch(/higher than the 10\/1000 ms the fleet obeys; not raised/);
 
     const { batchId } = await revoker.producer.submit(
-      orders.map((o, i) => ({ rowNumber: i + 2, raw: revokeSslRow(o.orderNumber) })),
+      orders.map((o, i) => ({ rowNumber: i + 2, raw: revokeSslRow(String(o.orderNumber)) })),
     );
     await waitForFinal(revoker, batchId, 60_000).catch((error: unknown) => {
       throw new Error(`${String(error)}\n${tail(first)}\n${tail(second)}`);
@@ -77,8 +77,8 @@ describe('rate limits the vendor actually sees', () => {
     expect(stats?.overLimit, 'the sandbox answered -42: the fleet went over the limit').toBe(0);
     expect(stats?.windows[0]?.peak).toBeLessThanOrEqual(LIMIT.max);
     // Both processes did work, under the one limit.
-    expect(first.messages().filter((m) => m === 'vendor call').length).toBeGreaterThan(0);
-    expect(second.messages().filter((m) => m === 'vendor call').length).toBeGreaterThan(0);
+    expect(first.messages().filter((m) => String(m) === 'vendor call').length).toBeGreaterThan(0);
+    expect(second.messages().filter((m) => String(m) === 'vendor call').length).toBeGreaterThan(0);
     const [status] = await revoker.accountStatus();
     expect(status).toMatchObject({ rateLimit: { max: 10, durationMs: 1000 }, workers: 2 });
   }, 90_000);
