@@ -62,7 +62,10 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerPool> 
     );
   }
   const selected = Object.fromEntries(names.map((n) => [n, config.accounts[n]!]));
-  const secrets = await resolveAllAccountSecrets(selected, { env: options.env });
+  const secrets = await resolveAllAccountSecrets(selected, {
+    env: options.env,
+    onWarning: (message) => logger.warn(message),
+  });
 
   const probe = createRedis(config.redis.url, 'producer');
   try {

@@ -5,7 +5,7 @@
  * name or a path), never the value.
  */
 
-import { readFile as fsReadFile } from 'node:fs/promises';
+import { readFile as fsReadFile, stat } from 'node:fs/promises';
 import type { AccountConfig, Env, SecretRef } from './config.ts';
 import { RevokerError } from './errors.ts';
 import type { SectigoCredentials } from './vendors/operation.ts';
@@ -14,6 +14,10 @@ export interface SecretDeps {
   env: Env;
   /** Injected in tests. @defaultValue node:fs/promises readFile (utf8) */
   readFile?: (path: string) => Promise<string>;
+  /** A file's permission bits. @defaultValue from node:fs/promises stat */
+  fileMode?: (path: string) => Promise<number>;
+  /** Told about a secret file others may read or write (like ssh, it is used anyway). */
+  onWarning?: (message: string) => void;
 }
 
 /** An account's credentials with the references resolved: hand to the vendor layer, keep nowhere. */
@@ -44,6 +48,15 @@ export async function resolveSecret(ref: SecretRef, deps: SecretDeps, field = 's
   }
   const value = text.replace(/[\r\n]+$/, '');
   if (value === '') throw secretError(field, `file ${ref.file} is empty`, { file: ref.file });
+  const mode = await (deps.fileMode ?? (async (path: string) => (await stat(path)).mode))(ref.file).catch(
+    () => undefined,
+  );
+  if (mode !== undefined && (mode & 0o077) !== 0) {
+    deps.onWarning?.(
+      `${field}: secret file ${ref.file} is readable or writable by others (mode ${(mode & 0o777).toString(8).padStart(3, '0')}); ` +
+        `restrict it: chmod 600 ${ref.file}`,
+    );
+  }
   return value;
 }
 

@@ -54,5 +54,10 @@ if (
   process.argv[1] &&
   fileURLToPath(import.meta.url) === (await import('node:fs')).realpathSync(process.argv[1])
 ) {
+  // `revoker batch report ID | head`: a reader that stops early is not an error of ours.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
   process.exitCode = await main(process.argv.slice(2));
 }

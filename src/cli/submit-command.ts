@@ -3,8 +3,11 @@
  */
 
 import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
+import { constants, createWriteStream } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { RevokerError } from '../errors.ts';
 import { REQUIRED_COLUMNS, readInputRows } from '../jobs/input-file.ts';
 import type { Revoker } from '../open-revoker.ts';
 import { type ReportFormat, writeReport } from '../queue/report-format.ts';
@@ -65,7 +68,23 @@ export function submitCommand(io: CommandEnv, setExit: (code: number) => void): 
     });
 }
 
+/** `--report PATH` is written after the whole batch ran: check its directory before enqueuing. */
+async function checkReportPath(path: string): Promise<void> {
+  const dir = dirname(resolve(path));
+  try {
+    if (!(await stat(dir)).isDirectory()) throw new Error('not a directory');
+    await access(dir, constants.W_OK);
+  } catch (error) {
+    const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new RevokerError(
+      'INPUT_ERR_INVALID',
+      `--report: cannot write ${path}: its directory ${dir} is not a writable directory (${why}); nothing was enqueued`,
+    );
+  }
+}
+
 export async function runSubmit(file: string, flags: SubmitFlags, io: CommandEnv): Promise<number> {
+  if (flags.report) await checkReportPath(flags.report);
   return withRevoker(flags, io, async (revoker) => {
     const summary = await revoker.producer.submit(
       readInputRows(file, {

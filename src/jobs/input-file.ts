@@ -113,8 +113,73 @@ async function* jsonlRows(
       };
       continue;
     }
+    const duplicate = duplicateTopLevelKey(line);
+    if (duplicate !== undefined) {
+      yield {
+        rowNumber: lineNumber,
+        raw: {},
+        readError: { field: duplicate, message: `appears twice in this object; give each field once` },
+      };
+      continue;
+    }
+    const nested = Object.entries(value).find(([, v]) => depthOver(v, MAX_VALUE_DEPTH));
+    if (nested) {
+      yield {
+        rowNumber: lineNumber,
+        raw: {},
+        readError: { field: nested[0], message: 'is nested too deeply: a field holds text or a number' },
+      };
+      continue;
+    }
     yield { rowNumber: lineNumber, raw: value as Record<string, unknown> };
   }
+}
+
+/** Deeper values are never a field of ours (and would overflow the stack of code that walks them). */
+const MAX_VALUE_DEPTH = 4;
+
+/** Whether `value` nests objects or arrays deeper than `max`, found without recursion. */
+function depthOver(value: unknown, max: number): boolean {
+  const stack: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
+  while (stack.length > 0) {
+    const { value: v, depth } = stack.pop() as { value: unknown; depth: number };
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth >= max) return true;
+    for (const child of Object.values(v)) stack.push({ value: child, depth: depth + 1 });
+  }
+  return false;
+}
+
+/**
+ * The first key that appears twice in the top-level object of a JSON line (JSON.parse keeps the
+ * last silently, so a row could say two things about one field). The line is valid JSON already.
+ */
+export function duplicateTopLevelKey(line: string): string | undefined {
+  const seen = new Set<string>();
+  let depth = 0;
+  let expectKey = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (c === '"') {
+      let end = i + 1;
+      while (line[end] !== '"') end += line[end] === '\\' ? 2 : 1;
+      if (depth === 1 && expectKey) {
+        const key = JSON.parse(line.slice(i, end + 1)) as string;
+        if (seen.has(key)) return key;
+        seen.add(key);
+        expectKey = false;
+      }
+      i = end;
+    } else if (c === '{' || c === '[') {
+      depth++;
+      if (depth === 1) expectKey = true;
+    } else if (c === '}' || c === ']') {
+      depth--;
+    } else if (c === ',' && depth === 1) {
+      expectKey = true;
+    }
+  }
+  return undefined;
 }
 
 /** Splits a byte or text stream into lines (LF or CRLF), decoding UTF-8 across chunk borders. */

@@ -36,6 +36,22 @@ describe('resolveSecret', () => {
     expect(await resolveSecret({ file: '/c' }, deps)).toBe('line1\nline2');
   });
 
+  it('warns, like ssh, when a secret file is readable or writable by others, without the value', async () => {
+    const warnings: string[] = [];
+    const deps = {
+      env: {},
+      readFile: readFileFrom({ '/open': 'hunter2', '/tight': 'hunter2' }),
+      fileMode: async (path: string) => (path === '/open' ? 0o100644 : 0o100600),
+      onWarning: (message: string) => warnings.push(message),
+    };
+    await resolveSecret({ file: '/open' }, deps, 'accounts.acme.credentials.loginPassword');
+    await resolveSecret({ file: '/tight' }, deps, 'accounts.acme.credentials.loginPassword');
+    expect(warnings).toEqual([
+      'accounts.acme.credentials.loginPassword: secret file /open is readable or writable by others (mode 644); restrict it: chmod 600 /open',
+    ]);
+    expect(warnings.join('')).not.toContain('hunter2');
+  });
+
   it('fails with CONFIG_ERR_SECRET naming the field and the variable when it is unset or empty', async () => {
     for (const env of [{}, { PW: '' }]) {
       const error = await rejection(

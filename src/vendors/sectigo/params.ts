@@ -216,8 +216,15 @@ const CODE_REASON_LABELS: Readonly<Record<number, string>> = {
 export const checkCodeReason = checkOneOfIntegers('codeReason', CODE_REASONS, CODE_REASON_LABELS);
 
 /** orderNumber as every endpoint but AutoReplaceSMIME types it: a positive integer. */
-export const orderNumberField = requiredField('orderNumber', checkDigits('orderNumber'));
-export const optionalOrderNumberField = optionalField(checkDigits('orderNumber'));
+// The docs bound orderNumber only on AutoReplaceSMIME (128); the same bound everywhere keeps job
+// ids and records small (a 100,000-digit value would be a 100 KB job id).
+export const orderNumberField = requiredField(
+  'orderNumber',
+  checkDigits('orderNumber', { maxDigits: SECTIGO_LIMITS.replaceOrderNumber }),
+);
+export const optionalOrderNumberField = optionalField(
+  checkDigits('orderNumber', { maxDigits: SECTIGO_LIMITS.replaceOrderNumber }),
+);
 
 export const certificateIdField = optionalField(
   checkDigits('certificateID', { maxDigits: SECTIGO_LIMITS.certificateIdDigits }),
