@@ -40,7 +40,12 @@ export interface MemoryScenarioResult {
   submit: { ms: number; rowsPerSec: number };
   report: { total: number; revoked: number; complete: boolean };
   sandbox: { requests: number; revokedMoreThanOnce: number };
+  target: { bytesPerItemAtMost: number };
+  met: { bytesPerItem: boolean; reportComplete: boolean; all: boolean };
 }
+
+/** Redis memory per item of a finished batch whose report is still complete. */
+export const MEMORY_TARGET_BYTES_PER_ITEM = 200;
 
 export async function scenarioMemory(
   ctx: BenchContext,
@@ -138,6 +143,8 @@ export async function scenarioMemory(
         revoked: counts.revoked,
         complete: counts.total === items && counts.revoked === items,
       },
+      target: { bytesPerItemAtMost: MEMORY_TARGET_BYTES_PER_ITEM },
+      met: memoryMet(ownBytes / items, counts.total === items && counts.revoked === items),
       sandbox: { requests: stats.totalRequests, revokedMoreThanOnce: stats.revokedMoreThanOnce },
     };
   } finally {
@@ -178,4 +185,9 @@ function groupOf(key: string, results: string, batchId: string, prefix: string):
   ]);
   if (ownKeys.has(kind)) return `bullmq ${queue}:${kind}`;
   return `bullmq ${queue} job hashes`;
+}
+
+function memoryMet(ownBytesPerItem: number, reportComplete: boolean): MemoryScenarioResult['met'] {
+  const bytesPerItem = ownBytesPerItem <= MEMORY_TARGET_BYTES_PER_ITEM;
+  return { bytesPerItem, reportComplete, all: bytesPerItem && reportComplete };
 }

@@ -361,6 +361,15 @@ export const configSchema = strictObject({
       error: 'must be at least retry.baseDelayMs',
     })
     .prefault({}),
+  retention: strictObject({
+    /**
+     * Finished batches and their item records are removed this many days after the batch's last
+     * item finished (workers prune hourly; `revoker batch prune` does it now). Dead-letter entries
+     * stay until purged.
+     * @defaultValue 30
+     */
+    days: positiveInt().max(3650, { error: 'at most 3650' }).default(30),
+  }).prefault({}),
 });
 
 /** What the config file (and the overrides) may hold, before defaults are filled in. */

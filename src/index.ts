@@ -19,6 +19,11 @@ export interface CreateProducerOptions {
   configPath?: string;
   /** @defaultValue process.env */
   env?: Env;
+  /**
+   * Single items (`revoke()`, `replace()`) join one batch per day per name: `lib-<name>-<YYYYMMDD>`.
+   * @defaultValue 'library'
+   */
+  name?: string;
 }
 
 export interface LibraryProducer extends Producer {
@@ -34,7 +39,7 @@ export async function createProducer(options: CreateProducerOptions = {}): Promi
       ...(options.configPath ? { path: options.configPath } : {}),
       env: options.env ?? process.env,
     }));
-  const revoker = await openRevoker(config);
+  const revoker = await openRevoker(config, options.name ? { producerName: options.name } : {});
   return {
     submit: (rows, submitOptions) => revoker.producer.submit(rows, submitOptions),
     revoke: (item, o) => revoker.producer.revoke(item, o),

@@ -8,10 +8,11 @@ import type { Redis } from 'ioredis';
 import type { RevokerConfig } from './config.ts';
 import { type AccountControl, createAccountControl, type HaltRecord } from './queue/account-control.ts';
 import { accountsWithQueues } from './queue/account-queues.ts';
+import { type PruneOptions, type PruneResult, pruneBatches } from './queue/batch-prune.ts';
 import { type BatchReader, createBatchReader } from './queue/batch-report.ts';
 import { createBatchStore } from './queue/batch-store.ts';
 import { createDeadLetter, type DeadLetter } from './queue/dead-letter.ts';
-import { accountJobOptions } from './queue/job-options.ts';
+import { accountJobOptions, QUEUE_STREAMS } from './queue/job-options.ts';
 import { type KeySpace, keySpace } from './queue/keys.ts';
 import { createProducer, type Producer } from './queue/producer.ts';
 import { checkRedis, createRedis } from './queue/redis-connection.ts';
@@ -47,11 +48,18 @@ export interface Revoker {
   accountStatus(): Promise<AccountStatus[]>;
   /** Worker processes connected to an account's queue now. */
   workerCount(account: string): Promise<number>;
+  /** Removes batches (and their records) whose last item finished before `cutoff` (retention). */
+  prune(options: PruneOptions): Promise<PruneResult>;
   account(name: string): AccountControl;
   close(): Promise<void>;
 }
 
-export async function openRevoker(config: RevokerConfig): Promise<Revoker> {
+export interface OpenOptions {
+  /** Names the daily batch that single items (`revoke()`, `replace()`) join. @defaultValue 'library' */
+  producerName?: string;
+}
+
+export async function openRevoker(config: RevokerConfig, open: OpenOptions = {}): Promise<Revoker> {
   const keys = keySpace(config.redis.prefix);
   const redis = createRedis(config.redis.url, 'producer');
   let redisWarning: string | undefined;
@@ -65,7 +73,11 @@ export async function openRevoker(config: RevokerConfig): Promise<Revoker> {
   const queueFor = (account: string): Queue => {
     let queue = queues.get(account);
     if (!queue) {
-      queue = new Queue(keys.accountQueue(account), { connection: redis, prefix: keys.prefix });
+      queue = new Queue(keys.accountQueue(account), {
+        connection: redis,
+        prefix: keys.prefix,
+        streams: QUEUE_STREAMS,
+      });
       // Connection faults reach the caller as failed commands; unheard, BullMQ would print them raw.
       queue.on('error', () => {});
       queues.set(account, queue);
@@ -73,7 +85,11 @@ export async function openRevoker(config: RevokerConfig): Promise<Revoker> {
     return queue;
   };
   const results = createResultStore(redis, keys);
-  const dlqQueue = new Queue(keys.deadLetterQueue, { connection: redis, prefix: keys.prefix });
+  const dlqQueue = new Queue(keys.deadLetterQueue, {
+    connection: redis,
+    prefix: keys.prefix,
+    streams: QUEUE_STREAMS,
+  });
   dlqQueue.on('error', () => {});
   const deadLetter = createDeadLetter({
     queue: dlqQueue,
@@ -87,6 +103,7 @@ export async function openRevoker(config: RevokerConfig): Promise<Revoker> {
     keys,
     retry: config.retry,
     deadLetter,
+    ...(open.producerName ? { name: open.producerName } : {}),
     validation: {
       accounts: Object.fromEntries(
         Object.entries(config.accounts).map(([name, a]) => [
@@ -108,6 +125,8 @@ export async function openRevoker(config: RevokerConfig): Promise<Revoker> {
     deadLetter,
     account: (name) => createAccountControl(name, queueFor(name), redis, keys),
     workerCount: (name) => queueFor(name).getWorkersCount(),
+    prune: (options) =>
+      pruneBatches({ redis, keys, batches: createBatchStore(redis, keys), results }, options),
     async accountStatus() {
       const statuses: AccountStatus[] = [];
       const names = [

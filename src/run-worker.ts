@@ -8,6 +8,7 @@ import type { Env, RevokerConfig } from './config.ts';
 import { RevokerError } from './errors.ts';
 import type { Logger } from './logger.ts';
 import { accountsWithQueues } from './queue/account-queues.ts';
+import { QUEUE_STREAMS } from './queue/job-options.ts';
 import { keySpace } from './queue/keys.ts';
 import { checkRedis, createRedis } from './queue/redis-connection.ts';
 import { startWorkerPool, type WorkerPool, type WorkerPoolOptions } from './queue/worker-pool.ts';
@@ -34,7 +35,11 @@ async function orphanedAccounts(
   const orphans: { account: string; waiting: number }[] = [];
   for (const account of await accountsWithQueues(redis, keys)) {
     if (Object.hasOwn(config.accounts, account)) continue;
-    const queue = new Queue(keys.accountQueue(account), { connection: redis, prefix: keys.prefix });
+    const queue = new Queue(keys.accountQueue(account), {
+      connection: redis,
+      prefix: keys.prefix,
+      streams: QUEUE_STREAMS,
+    });
     try {
       const waiting = await queue.getJobCountByTypes('wait', 'prioritized', 'delayed');
       if (waiting > 0) orphans.push({ account, waiting });
@@ -88,6 +93,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerPool> 
     keys: keySpace(config.redis.prefix),
     accounts: buildWorkerAccounts(config, names, secrets),
     retry: config.retry,
+    retentionMs: config.retention.days * 86_400_000,
     logger,
     ...options.tuning,
   });

@@ -69,5 +69,41 @@ export function batchCommand(io: CommandEnv, setExit: (code: number) => void): C
         }),
       );
     });
+  batch
+    .command('prune')
+    .option('--config <path>', 'configuration file')
+    .option('--older-than-days <n>', 'instead of retention.days from the config')
+    .option('--dry-run', 'say what would be removed, remove nothing')
+    .description(
+      'remove batches (and their item records) whose last item finished more than retention.days ago; workers do this hourly',
+    )
+    .action(async (flags: { config?: string; olderThanDays?: string; dryRun?: boolean }) => {
+      setExit(
+        await withRevoker(flags, io, async (revoker) => {
+          const days =
+            flags.olderThanDays === undefined ? revoker.config.retention.days : Number(flags.olderThanDays);
+          if (!Number.isFinite(days) || days < 0) {
+            io.stderr.write(
+              `revoker: --older-than-days: expected a number of days, got "${flags.olderThanDays}"\n`,
+            );
+            return EXIT.invalid;
+          }
+          const result = await revoker.prune({
+            cutoff: Date.now() - days * 86_400_000,
+            dryRun: flags.dryRun === true,
+          });
+          const verb = flags.dryRun ? 'would remove' : 'removed';
+          io.stdout.write(
+            `${verb} ${result.batches.length} batches finished more than ${days} days ago and ${result.records} item records` +
+              (result.unfinished.length > 0
+                ? `; kept ${result.unfinished.length} old batches that are not finished`
+                : '') +
+              '\n',
+          );
+          for (const id of result.batches) io.stdout.write(`  ${id}\n`);
+          return EXIT.ok;
+        }),
+      );
+    });
   return batch;
 }

@@ -5,7 +5,7 @@
  */
 import { parseJobId } from '../jobs/job-id.ts';
 import type { BatchMeta, BatchStore } from './batch-store.ts';
-import { ITEM_OUTCOMES, type ItemOutcome, type ItemRecord } from './item-record.ts';
+import { attemptCount, ITEM_OUTCOMES, type ItemOutcome, type ItemRecord } from './item-record.ts';
 import type { ResultStore } from './result-store.ts';
 
 export interface ReportItem {
@@ -60,7 +60,7 @@ export function toReportItem(row: number, jobId: string, record: ItemRecord | un
     outcome: record?.outcome ?? 'in-progress',
     code: record?.code ?? '',
     message: record?.message ?? '',
-    attempts: record?.attempts.length ?? 0,
+    attempts: record ? attemptCount(record) : 0,
     finishedAt: record?.finishedAt ? new Date(record.finishedAt).toISOString() : '',
     newOrderNumber: record?.newOrderNumber ?? '',
     requestId: record?.requestId ?? '',

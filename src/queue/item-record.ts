@@ -69,6 +69,54 @@ export interface ItemRecord {
   rehearsal?: boolean;
   /** Dead-lettered, and its entry purged: a later submit of the item runs it afresh. */
   purged?: boolean;
+  /**
+   * How many attempts were made, where the attempts themselves are not kept: a final success
+   * keeps only the count (its story ends well; a record is 200,000 times smaller than a batch).
+   */
+  n?: number;
+}
+
+/**
+ * Stored field names: a record is kept per item for the retention period, so every byte counts
+ * 200,000 times in a big batch. `o` (the outcome) is what the Lua scripts read.
+ */
+const STORED_NAMES = {
+  outcome: 'o',
+  state: 's',
+  code: 'c',
+  message: 'm',
+  attempts: 'a',
+  finishedAt: 'f',
+  newOrderNumber: 'no',
+  requestId: 'ri',
+  requestStatus: 'rs',
+  confirmed: 'cf',
+  rehearsal: 'rh',
+  purged: 'p',
+  n: 'n',
+} as const satisfies Record<keyof ItemRecord, string>;
+const READ_NAMES: Readonly<Record<string, keyof ItemRecord>> = Object.fromEntries(
+  Object.entries(STORED_NAMES).map(([long, short]) => [short, long as keyof ItemRecord]),
+);
+
+/** The stored JSON of a record: short names, and a success keeps only its attempt count. */
+export function encodeItemRecord(record: ItemRecord): string {
+  const stored: Record<string, unknown> = {};
+  const { attempts, ...rest } = record;
+  for (const [name, value] of Object.entries(rest)) {
+    if (value !== undefined) stored[STORED_NAMES[name as keyof ItemRecord]] = value;
+  }
+  if (SUCCESS_OUTCOMES.has(record.outcome)) {
+    // One attempt is the usual story and is what an absent count means.
+    const n = record.n ?? attempts.length;
+    if (n !== 1) stored.n = n;
+  } else stored.a = attempts;
+  return JSON.stringify(stored);
+}
+
+/** Attempts made for the item, whether the record keeps them or only their count. */
+export function attemptCount(record: ItemRecord): number {
+  return record.n ?? record.attempts.length;
 }
 
 /** The code of the attempt that stands for a call whose answer never reached the record. */
@@ -119,14 +167,19 @@ export function parseItemRecord(json: string | null | undefined, jobId = '?'): I
   } catch {
     throw corruptRecord(jobId, 'not JSON');
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw corruptRecord(jobId, 'not an object');
-  const record = value as Record<string, unknown>;
+  }
+  // Short stored names; records written before they were short use the long ones.
+  const record: Record<string, unknown> = {};
+  for (const [name, v] of Object.entries(value)) record[READ_NAMES[name] ?? name] = v;
   if (typeof record.outcome !== 'string' || !RECORD_OUTCOMES.has(record.outcome)) {
     throw corruptRecord(jobId, `unknown outcome ${JSON.stringify(record.outcome)}`);
   }
-  // Lua's cjson writes an empty array as `{}`: an empty attempts list may come back that way.
+  // Lua's cjson writes an empty array as `{}`; a success keeps only its count (absent: one).
   if (!Array.isArray(record.attempts)) record.attempts = [];
+  if (SUCCESS_OUTCOMES.has(record.outcome as ItemOutcome) && (record.attempts as unknown[]).length === 0)
+    record.n ??= 1;
   return record as unknown as ItemRecord;
 }
 

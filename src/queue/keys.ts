@@ -31,6 +31,8 @@ export interface KeySpace {
   batchLease(batchId: string): string;
   /** String with a TTL: a `dlq replay` working on this entry holds it (two replays never both run it). */
   replayClaim(jobId: string): string;
+  /** String with a TTL: the worker pruning finished batches this hour holds it. */
+  pruneLock: string;
   /** Sorted set of batch ids by creation time. */
   batches: string;
 }
@@ -53,6 +55,7 @@ export function keySpace(prefix: string): KeySpace {
     batchStaging: (batchId) => key('batch', batchId, 'staging'),
     batchLease: (batchId) => key('batch', batchId, 'lease'),
     replayClaim: (jobId) => key('replay', jobId),
+    pruneLock: key('prune-lock'),
     batches: key('batches'),
   };
 }

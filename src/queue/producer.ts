@@ -20,7 +20,7 @@ import type { OperationName } from '../vendors/operation.ts';
 import { type BatchMeta, createBatchStore, type InvalidRow } from './batch-store.ts';
 import type { DeadLetter } from './dead-letter.ts';
 import { FINAL_OUTCOMES } from './item-record.ts';
-import { accountJobOptions, type RetrySettings } from './job-options.ts';
+import { accountJobOptions, QUEUE_STREAMS, type RetrySettings } from './job-options.ts';
 import type { KeySpace } from './keys.ts';
 import type { QueueJobData } from './queue-job.ts';
 import { createResultStore } from './result-store.ts';
@@ -37,6 +37,8 @@ export interface ProducerOptions {
   chunkSize?: number;
   /** Runs dead-lettered items again (submit --retry-dead-lettered, purged items). */
   deadLetter?: DeadLetter;
+  /** Names the daily batch single items join (`lib-<name>-<YYYYMMDD>`). @defaultValue 'library' */
+  name?: string;
 }
 
 export interface SubmitOptions {
@@ -127,6 +129,13 @@ export function newBatchId(now: Date = new Date()): string {
 export function createProducer(options: ProducerOptions): Producer {
   const { redis, keys } = options;
   const chunkSize = options.chunkSize ?? 1000;
+  const producerName = options.name ?? 'library';
+  if (!/^[A-Za-z0-9_.-]{1,40}$/.test(producerName)) {
+    throw new RevokerError(
+      'CONFIG_ERR_INVALID',
+      `producer name: "${producerName}" must be 1-40 of A-Z a-z 0-9 . _ -`,
+    );
+  }
   const batches = createBatchStore(redis, keys);
   const results = createResultStore(redis, keys);
   const jobOptions = accountJobOptions(options.retry);
@@ -135,7 +144,11 @@ export function createProducer(options: ProducerOptions): Producer {
   const queueFor = (account: string): Queue => {
     let queue = queues.get(account);
     if (!queue) {
-      queue = new Queue(keys.accountQueue(account), { connection: redis, prefix: keys.prefix });
+      queue = new Queue(keys.accountQueue(account), {
+        connection: redis,
+        prefix: keys.prefix,
+        streams: QUEUE_STREAMS,
+      });
       // Connection faults reach the caller as failed commands; unheard, BullMQ would print them raw.
       queue.on('error', () => {});
       queues.set(account, queue);
@@ -370,10 +383,11 @@ export function createProducer(options: ProducerOptions): Producer {
         list.push({ name: item.operation, data, opts: { ...jobOptions, jobId: item.jobId } });
         byQueue.set(item.account, list);
       });
-      const toList = chunk.slice(Math.max(0, listed - start));
+      const skip = Math.max(0, listed - start);
       await batches.appendItems(
         batchId,
-        toList.map((item) => ({ row: item.row, jobId: item.jobId })),
+        chunk.slice(skip).map((item) => ({ row: item.row, jobId: item.jobId })),
+        start + skip,
       );
       for (const [account, jobs] of byQueue) {
         await queueFor(account).addBulk(jobs);
@@ -396,20 +410,101 @@ export function createProducer(options: ProducerOptions): Producer {
     item: SingleItem,
     kind: 'revoke' | 'replace',
     submitOptions: Omit<SubmitOptions, 'skipInvalid'> = {},
-  ) {
+  ): Promise<SubmitSummary & { jobId: string }> {
     const isReplace = item.operation === 'sectigo.replaceSMIME';
     if ((kind === 'replace') !== isReplace) {
       throw new RevokerError('INPUT_ERR_INVALID', `operation: ${item.operation} is not a ${kind} operation`);
     }
-    const summary = await submit(
-      [{ rowNumber: 1, raw: { ...item.params, account: item.account, operation: item.operation } }],
-      {
-        source: 'library',
-        ...submitOptions,
-      },
-    );
-    const [ref] = await batches.readItems(summary.batchId, 0, 1);
-    return { ...summary, jobId: ref?.jobId ?? '' };
+    const row: InputRow = {
+      rowNumber: 1,
+      raw: { ...item.params, account: item.account, operation: item.operation },
+    };
+    // A named batch is a batch of one, as a file of one row would be.
+    if (submitOptions.batchId !== undefined) {
+      const summary = await submit([row], { source: 'library', ...submitOptions });
+      const [ref] = await batches.readItems(summary.batchId, 0, 1);
+      return { ...summary, jobId: ref?.jobId ?? '' };
+    }
+    return joinDailyBatch(row, submitOptions);
+  }
+
+  /**
+   * Event-driven use sends one item at a time, all day: each joins the producer's batch of the
+   * day (`lib-<name>-<YYYYMMDD>`), so a day of events is one report, not 10,000 batches.
+   */
+  async function joinDailyBatch(
+    row: InputRow,
+    submitOptions: Omit<SubmitOptions, 'skipInvalid'>,
+  ): Promise<SubmitSummary & { jobId: string }> {
+    const validation: ValidationContext = submitOptions.rehearsal
+      ? { ...options.validation, rehearsal: true }
+      : options.validation;
+    const result = validateInputRow(row, validation);
+    if (!result.ok) {
+      throw new RevokerError(
+        'INPUT_ERR_INVALID',
+        `the item is invalid; nothing was enqueued:\n${result.errors.map((e) => `  ${e.field}: ${e.message}`).join('\n')}`,
+        { details: { errors: result.errors, invalid: 1, rows: 1 } },
+      );
+    }
+    const valid = result.item;
+    const split = [
+      { account: valid.account, real: valid.rehearsal ? 0 : 1, rehearsal: valid.rehearsal ? 1 : 0 },
+    ];
+    await submitOptions.onValidated?.(split);
+    const now = new Date();
+    const batchId = `lib-${producerName}-${now.toISOString().slice(0, 10).replace(/-/g, '')}`;
+    // The first item of the day creates the batch; the others find it.
+    await batches.claim({
+      id: batchId,
+      createdAt: now.getTime(),
+      state: 'submitted',
+      rows: 0,
+      valid: 0,
+      invalid: 0,
+      source: submitOptions.source ?? 'library',
+    });
+    // Listed before its job is added, like a file's rows: a crash in between leaves an item that
+    // reports in-progress and is sent again by the next revoke() of it, never a job no report counts.
+    await batches.appendItems(batchId, [{ row: 1, jobId: valid.jobId }], 0);
+    await redis
+      .multi()
+      .hincrby(keys.batchMeta(batchId), 'rows', 1)
+      .hincrby(keys.batchMeta(batchId), 'valid', 1)
+      .exec();
+    const [record] = await results.getMany([valid.jobId]);
+    const data: QueueJobData = {
+      account: valid.account,
+      operation: valid.operation,
+      params: valid.params,
+      batchId,
+      row: 1,
+      rehearsal: valid.rehearsal,
+    };
+    const summary = {
+      batchId,
+      rows: 1,
+      valid: 1,
+      invalid: 0,
+      enqueued: 0,
+      alreadyFinished: 0,
+      retried: 0,
+      errors: [],
+      split,
+    };
+    if (record && FINAL_OUTCOMES.has(record.outcome)) {
+      if (
+        record.outcome === 'dead-lettered' &&
+        (record.purged || submitOptions.retryDeadLettered) &&
+        options.deadLetter
+      ) {
+        const again = await options.deadLetter.retry(valid.jobId, data);
+        return { ...summary, ...(again.ok ? { retried: 1 } : { alreadyFinished: 1 }), jobId: valid.jobId };
+      }
+      return { ...summary, alreadyFinished: 1, jobId: valid.jobId };
+    }
+    await queueFor(valid.account).add(valid.operation, data, { ...jobOptions, jobId: valid.jobId });
+    return { ...summary, enqueued: 1, jobId: valid.jobId };
   }
 
   return {

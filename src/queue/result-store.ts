@@ -9,6 +9,7 @@
 import type { Redis } from 'ioredis';
 import {
   type CallIntent,
+  encodeItemRecord,
   FINAL_OUTCOMES,
   type ItemRecord,
   parseCallIntent,
@@ -98,7 +99,7 @@ export function createResultStore(redis: Redis, keys: KeySpace): ResultStore {
       const [status, currentJson] = (await writeRecordScript.run(redis, scriptKeys(options.lock), [
         jobId,
         options.lock?.token ?? '',
-        JSON.stringify(record),
+        encodeItemRecord(record),
         allowedSources(record.outcome, mode).join(','),
         mode === 'normal' ? '1' : '0',
         options.clearIntent === false ? '0' : '1',

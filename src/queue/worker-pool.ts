@@ -9,12 +9,16 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createAccountControl, type FleetRateLimit } from './account-control.ts';
 import { fullJitterDelayMs } from './backoff.ts';
+import { pruneBatches } from './batch-prune.ts';
+import { createBatchStore } from './batch-store.ts';
 import { createDeadLetter, type DeadLetter } from './dead-letter.ts';
-import { accountJobOptions, BACKOFF_TYPE, type RetrySettings } from './job-options.ts';
+import { accountJobOptions, BACKOFF_TYPE, QUEUE_STREAMS, type RetrySettings } from './job-options.ts';
 import type { KeySpace } from './keys.ts';
 import { type AccountRuntime, createProcessor } from './processor.ts';
 import { createRedis } from './redis-connection.ts';
 import { createResultStore } from './result-store.ts';
+
+const PRUNE_EVERY_MS = 3_600_000;
 
 /** How long each close step may take once the grace period is over (or Redis is gone). */
 const FORCED_CLOSE_MS = 1_000;
@@ -59,6 +63,8 @@ export interface WorkerPoolOptions {
   stalledIntervalMs?: number;
   /** Stalls a job may have before BullMQ fails it (then it is dead-lettered). @defaultValue 2 */
   maxStalledCount?: number;
+  /** Batches finished longer ago than this are pruned (hourly, by one worker of the fleet). */
+  retentionMs?: number;
   /** How often failed jobs are swept into the dead-letter queue. @defaultValue 30000 */
   sweepIntervalMs?: number;
 }
@@ -79,14 +85,22 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
   const queueFor = (account: string): Queue => {
     let queue = queues.get(account);
     if (!queue) {
-      queue = new Queue(keys.accountQueue(account), { connection: store, prefix: keys.prefix });
+      queue = new Queue(keys.accountQueue(account), {
+        connection: store,
+        prefix: keys.prefix,
+        streams: QUEUE_STREAMS,
+      });
       // Without a listener BullMQ prints connection errors with console.error, outside the JSON log.
       queue.on('error', (err) => logger.warn({ account, err: err.message }, 'queue connection error'));
       queues.set(account, queue);
     }
     return queue;
   };
-  const dlqQueue = new Queue(keys.deadLetterQueue, { connection: store, prefix: keys.prefix });
+  const dlqQueue = new Queue(keys.deadLetterQueue, {
+    connection: store,
+    prefix: keys.prefix,
+    streams: QUEUE_STREAMS,
+  });
   dlqQueue.on('error', (err) => logger.warn({ err: err.message }, 'dead-letter queue connection error'));
   const deadLetter: DeadLetter = createDeadLetter({
     queue: dlqQueue,
@@ -163,6 +177,30 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
   }, options.sweepIntervalMs ?? 30_000);
   sweeper.unref();
 
+  // Retention: one worker of the fleet an hour (a lock with that TTL) prunes finished batches.
+  const retentionMs = options.retentionMs;
+  const prune = async () => {
+    if (retentionMs === undefined) return;
+    const won = await store.set(keys.pruneLock, String(process.pid), 'PX', PRUNE_EVERY_MS, 'NX');
+    if (won !== 'OK') return;
+    const result = await pruneBatches(
+      { redis: store, keys, batches: createBatchStore(store, keys), results },
+      { cutoff: Date.now() - retentionMs },
+    );
+    if (result.batches.length > 0) {
+      logger.info(
+        { batches: result.batches.length, records: result.records },
+        'pruned batches past their retention',
+      );
+    }
+  };
+  const pruner = setInterval(
+    () => void prune().catch((e: unknown) => logger.warn({ err: String(e) }, 'prune failed')),
+    PRUNE_EVERY_MS,
+  );
+  pruner.unref();
+  void prune().catch((e: unknown) => logger.warn({ err: String(e) }, 'prune failed'));
+
   let closing: Promise<void> | undefined;
   return {
     accounts: [...options.accounts.keys()],
@@ -170,6 +208,7 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
     close() {
       closing ??= (async () => {
         clearInterval(sweeper);
+        clearInterval(pruner);
         const graceMs = options.shutdownGraceMs ?? 30_000;
         // Every account stops fetching at once; then calls in flight finish, up to the grace period.
         const drained = Promise.allSettled(workers.map((w) => w.close()));

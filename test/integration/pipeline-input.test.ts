@@ -129,7 +129,7 @@ describe('pipeline: bad rows', () => {
       expect(await rig.revoker.batches.counts(batchId)).toMatchObject({ total: 0 });
       const keys = (await dumpRedis(rig.revoker.redis, `${rig.prefix}*`)).map((e) => e.key);
       // Only what the running workers keep for themselves (queue meta, stalled checks, the fleet rate limit) exists.
-      expect(keys.filter((k) => !/:(meta|stalled-check|rate-limits)$/.test(k))).toEqual([]);
+      expect(keys.filter((k) => !/:(meta|stalled-check|rate-limits|prune-lock)$/.test(k))).toEqual([]);
       await new Promise((r) => setTimeout(r, 300));
       expect(rig.sandbox.stats().totalRequests).toBe(0);
 

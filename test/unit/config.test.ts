@@ -38,6 +38,7 @@ describe('parseConfig: defaults', () => {
       redis: { url: 'redis://127.0.0.1:6379', prefix: '{revoker}' },
       accounts: {},
       retry: { attempts: 8, baseDelayMs: 1000, maxDelayMs: 300_000 },
+      retention: { days: 30 },
     });
   });
 

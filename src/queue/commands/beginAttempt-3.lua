@@ -24,11 +24,11 @@ local record = redis.call('HGET', KEYS[1], jobId)
 local earlier = redis.call('HGET', KEYS[2], jobId)
 if record then
   local ok, decoded = pcall(cjson.decode, record)
-  if not ok or type(decoded) ~= 'table' or type(decoded.outcome) ~= 'string' then
+  if not ok or type(decoded) ~= 'table' or type(decoded.o or decoded.outcome) ~= 'string' then
     return { 'corrupt', record, earlier }
   end
   for outcome in string.gmatch(ARGV[4], '[^,]+') do
-    if decoded.outcome == outcome then
+    if (decoded.o or decoded.outcome) == outcome then
       return { 'final', record, earlier }
     end
   end

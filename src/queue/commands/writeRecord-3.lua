@@ -29,12 +29,12 @@ if not current then
   end
 else
   local ok, decoded = pcall(cjson.decode, current)
-  if not ok or type(decoded) ~= 'table' or type(decoded.outcome) ~= 'string' then
+  if not ok or type(decoded) ~= 'table' or type(decoded.o or decoded.outcome) ~= 'string' then
     return { 'corrupt', current }
   end
   local allowed = false
   for outcome in string.gmatch(ARGV[4], '[^,]+') do
-    if decoded.outcome == outcome then
+    if (decoded.o or decoded.outcome) == outcome then
       allowed = true
     end
   end
