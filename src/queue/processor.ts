@@ -250,6 +250,27 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
       throw new DelayedError();
     }
 
+    // An approval refused after an earlier approval may have gone through (the vendor's code for
+    // "already approved" is undocumented): read the request itself, as a run of its own, and let
+    // its status decide, rather than dead-letter a revoke that happened.
+    // Only right after such a call: a request that stays pending is not re-read forever.
+    if (
+      step === 'approve' &&
+      decision.action === 'dead-letter' &&
+      attemptsBefore.at(-1)?.mayHaveTakenEffect
+    ) {
+      const written = await write(run, {
+        ...run.found,
+        outcome: unfinishedOutcome(run),
+        attempts,
+        ...(rehearsal ? { rehearsal: true } : {}),
+      });
+      if (written !== unfinishedOutcome(run)) return { outcome: written };
+      await job.updateData({ ...data, followUp: { step: 'poll', requestId } });
+      await job.moveToDelayed(now(), token);
+      throw new DelayedError();
+    }
+
     return await carryOut(run, decision, outcome, attempts, attemptsBefore);
   };
 
