@@ -29,9 +29,9 @@ import {
   appendAttempt,
   attemptFrom,
   type ItemRecord,
-  lostAttempt,
   type RecordOutcome,
 } from './item-record.ts';
+import { planStart } from './plan-start.ts';
 import { parseQueueJobData, type QueueJobData } from './queue-job.ts';
 import type { LockProof, ResultStore } from './result-store.ts';
 
@@ -145,43 +145,46 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
 
     const begun = await deps.results.begin(jobId, { step, at: now() }, lock);
     if (begun.status === 'lock-lost') throw new LockLostError(jobId);
-    if (begun.status === 'final') {
+    const plan = planStart({
+      final: begun.status === 'final',
+      record: begun.record,
+      earlierIntent: begun.earlierIntent,
+      kind: spec.kind,
+      rehearsal,
+      hasTestMode: spec.hasTestMode,
+    });
+    if (plan.action === 'finished') {
       // Finished earlier (a crash after the record write, a resubmit, a replay of a done item).
-      if (begun.record.outcome === 'dead-lettered') await addDeadLetterEntry(job, data, begun.record);
-      return { outcome: begun.record.outcome };
+      if (plan.record.outcome === 'dead-lettered') await addDeadLetterEntry(job, data, plan.record);
+      return { outcome: plan.record.outcome };
     }
     const run: Run = { job, jobId, lock, data, spec, rehearsal, found: begun.record };
-
-    let attempts: AttemptRecord[] = begun.record?.attempts ?? [];
     if (begun.earlierIntent) {
-      attempts = appendAttempt(attempts, lostAttempt(begun.earlierIntent));
       deps.logger.warn(
         { account: deps.accountName, jobId, step: begun.earlierIntent.step },
         'an earlier call of this job got no recorded answer; it may have reached the vendor',
       );
-      // A replacement that may have been made is never sent again by itself.
-      if (spec.kind === 'replace' && begun.earlierIntent.step === 'call') {
-        return await deadLetterJob(run, data, attempts, {
-          code: REPLACE_UNCERTAIN,
-          reason:
-            'the worker stopped while the replacement call was in flight, so a replacement may have been ordered: ' +
-            'check the order at the vendor before replaying (revoker dlq replay) — it is not sent again by itself',
-        });
-      }
     }
-    const earlierMayHaveTakenEffect = attempts.some((a) => a.mayHaveTakenEffect);
-
-    if (rehearsal && !spec.hasTestMode) {
-      // Validated at submit; sending would really act at the vendor, and a rehearsal promises not to.
+    if (plan.action === 'replace-uncertain') {
+      return await deadLetterJob(run, data, plan.attempts, {
+        code: REPLACE_UNCERTAIN,
+        reason:
+          'the worker stopped while the replacement call was in flight, so a replacement may have been ordered: ' +
+          'check the order at the vendor before replaying (revoker dlq replay) — it is not sent again by itself',
+      });
+    }
+    if (plan.action === 'not-sent') {
       return await writeFinal(run, {
         outcome: 'rehearsed',
         code: 'REHEARSAL_NOT_SENT',
         message: NO_TEST_MODE_MESSAGE,
-        attempts,
+        attempts: plan.attempts,
         finishedAt: now(),
         rehearsal: true,
       });
     }
+    let attempts = plan.attempts;
+    const earlierMayHaveTakenEffect = plan.earlierMayHaveTakenEffect;
 
     // The adapter validates the parameters again (a queue is a boundary) and answers a permanent
     // CA_ERR_PARAMS outcome when they are bad; the job id names the target for the log.
