@@ -63,19 +63,7 @@ export async function pruneBatches(
 
   const ids = [...doomedIds];
   for (let i = 0; i < ids.length; i += CHUNK) await results.remove(ids.slice(i, i + CHUNK));
-  for (const batchId of result.batches) {
-    await redis
-      .multi()
-      .del(
-        keys.batchMeta(batchId),
-        keys.batchItems(batchId),
-        keys.batchInvalid(batchId),
-        keys.batchStaging(batchId),
-        keys.batchLease(batchId),
-      )
-      .zrem(keys.batches, batchId)
-      .exec();
-  }
+  for (const batchId of result.batches) await batches.remove(batchId);
   return result;
 
   async function* itemsOf(batchId: string) {

@@ -38,8 +38,11 @@ export interface BatchStore {
    * earlier, owns it).
    */
   claim(meta: BatchMeta): Promise<boolean>;
-  /** Forgets a batch that never enqueued anything (its submit failed validation). */
-  unclaim(batchId: string): Promise<void>;
+  /**
+   * Deletes a batch: its meta, item list, skipped rows, staging data and lease (a submit that
+   * failed validation frees its id this way; retention prunes finished batches).
+   */
+  remove(batchId: string): Promise<void>;
   /**
    * Takes the lease of the one submission running for a batch (a new submit or a --resume),
    * for `ttlMs`; false when another holds it. Renewed with `renewLease`, dropped by `releaseLease`.
@@ -124,7 +127,7 @@ export function createBatchStore(redis: Redis, keys: KeySpace): BatchStore {
       await this.writeMeta(meta);
       return true;
     },
-    async unclaim(batchId) {
+    async remove(batchId) {
       await redis
         .multi()
         .del(
@@ -132,6 +135,7 @@ export function createBatchStore(redis: Redis, keys: KeySpace): BatchStore {
           keys.batchItems(batchId),
           keys.batchInvalid(batchId),
           keys.batchStaging(batchId),
+          keys.batchLease(batchId),
         )
         .zrem(keys.batches, batchId)
         .exec();

@@ -224,7 +224,7 @@ export function createProducer(options: ProducerOptions): Producer {
       } catch (error) {
         await redis.del(keys.batchStaging(batchId));
         // Nothing of a new batch was enqueued before validation ended: the id is free again.
-        if (!earlier && meta.state === 'staging') await batches.unclaim(batchId);
+        if (!earlier && meta.state === 'staging') await batches.remove(batchId);
         throw error;
       }
     } finally {

@@ -27,6 +27,7 @@ import { DEMO_DIGICERT_ACCOUNT, DEMO_SECTIGO_ACCOUNT } from '../../src/sandbox/a
 import { makeCsr } from '../../src/sandbox/make-csr.ts';
 import type { SeedOrderInput } from '../../src/sandbox/seed.ts';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.ts';
+import { OPERATION_NAMES } from '../../src/vendors/operation.ts';
 import { type RedisProcess, startRedisServer } from '../support/redis-server.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -35,13 +36,8 @@ const SECRETS = {
   CHAOS_DIGICERT_KEY: DEMO_DIGICERT_ACCOUNT.apiKey,
 };
 
-export const OPERATIONS = [
-  'sectigo.revokeSSL',
-  'sectigo.revokeCertificate',
-  'sectigo.revokePAC',
-  'sectigo.replaceSMIME',
-  'digicert.revokeOrder',
-] as const;
+/** Every operation there is: the batch holds the same number of each. */
+export const OPERATIONS = OPERATION_NAMES;
 
 export interface ChaosOptions {
   /** Items in all, spread evenly over the five operations. */
