@@ -7,7 +7,13 @@ import { randomUUID } from 'node:crypto';
 import type { Job, JobsOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { parseJobId } from '../jobs/job-id.ts';
-import { type AttemptRecord, appendAttempt, lostAttempt } from './item-record.ts';
+import {
+  type AttemptRecord,
+  appendAttempt,
+  type CallIntent,
+  type ItemRecord,
+  lostAttempt,
+} from './item-record.ts';
 import type { QueueJobData } from './queue-job.ts';
 import type { ResultStore } from './result-store.ts';
 
@@ -77,6 +83,36 @@ const LIST_STATES = ['wait', 'prioritized'] as const;
 const PAGE = 500;
 /** A replay claim outlives a replayer that died mid-entry by at most this long. */
 const CLAIM_MS = 60_000;
+
+/**
+ * The record of a job BullMQ failed on its own (stalled too often, a crash in our code). Pure.
+ * An unanswered call counts as one that may have reached the vendor; for a replacement that
+ * means REPLACE_UNCERTAIN (never sent again by itself), else BULLMQ_FAILED.
+ */
+export function failedJobRecord(facts: {
+  data: QueueJobData;
+  failedReason: string | undefined;
+  previous: ItemRecord | undefined;
+  intent: CallIntent | undefined;
+  at: number;
+}): ItemRecord {
+  const { data, previous, intent } = facts;
+  let attempts = previous?.attempts ?? [];
+  if (intent) attempts = appendAttempt(attempts, lostAttempt(intent));
+  const uncertain = intent?.step === 'call' && data.operation === 'sectigo.replaceSMIME';
+  const reason = `failed in BullMQ: ${facts.failedReason || 'no reason given'}${
+    uncertain ? '; the replacement may have been ordered: check the order at the vendor before replaying' : ''
+  }`;
+  return {
+    outcome: 'dead-lettered',
+    code: uncertain ? 'REPLACE_UNCERTAIN' : 'BULLMQ_FAILED',
+    message: reason,
+    attempts,
+    finishedAt: facts.at,
+    ...(previous?.requestId ? { requestId: previous.requestId } : {}),
+    ...(previous?.rehearsal || data.rehearsal ? { rehearsal: true } : {}),
+  };
+}
 
 export function createDeadLetter(deps: DeadLetterDeps): DeadLetter {
   const now = deps.now ?? Date.now;
@@ -232,27 +268,17 @@ export function createDeadLetter(deps: DeadLetterDeps): DeadLetter {
         if (failed.length === 0) return moved;
         for (const job of failed) {
           const jobId = job.id ?? '';
-          const previous = await deps.results.get(jobId);
-          const intent = await deps.results.intentOf(jobId);
-          let attempts = previous?.attempts ?? [];
-          if (intent) attempts = appendAttempt(attempts, lostAttempt(intent));
           const data = job.data as QueueJobData;
-          // A replacement whose call may have been in flight is never sent again by itself.
-          const uncertain = intent?.step === 'call' && data.operation === 'sectigo.replaceSMIME';
-          const reason = `failed in BullMQ: ${job.failedReason || 'no reason given'}${
-            uncertain
-              ? '; the replacement may have been ordered: check the order at the vendor before replaying'
-              : ''
-          }`;
-          const written = await deps.results.write(jobId, {
-            outcome: 'dead-lettered',
-            code: uncertain ? 'REPLACE_UNCERTAIN' : 'BULLMQ_FAILED',
-            message: reason,
-            attempts,
-            finishedAt: now(),
-            ...(previous?.requestId ? { requestId: previous.requestId } : {}),
-            ...(previous?.rehearsal || data.rehearsal ? { rehearsal: true } : {}),
+          const record = failedJobRecord({
+            data,
+            failedReason: job.failedReason,
+            previous: await deps.results.get(jobId),
+            intent: await deps.results.intentOf(jobId),
+            at: now(),
           });
+          const { attempts } = record;
+          const reason = record.message ?? '';
+          const written = await deps.results.write(jobId, record);
           // A success on record stays: the failed job is only BullMQ's leftover.
           if (written.status === 'ok') {
             await deadLetter.add({
