@@ -15,7 +15,12 @@ export interface ProgressSample {
 
 export function finalCount(counts: OutcomeCounts): number {
   return (
-    counts.revoked + counts.replaced + counts.rehearsed + counts['dead-lettered'] + counts['skipped-invalid']
+    counts.revoked +
+    counts['marked-replaced'] +
+    counts.replaced +
+    counts.rehearsed +
+    counts['dead-lettered'] +
+    counts['skipped-invalid']
   );
 }
 
@@ -44,7 +49,7 @@ export function progressLine(sample: ProgressSample): string {
   const { perSecond, etaSeconds } = rateAndEta(sample);
   const remaining = c.total - finalCount(c) - c['pending-approval'];
   return (
-    `done ${c.revoked + c.replaced}/${c.total}` +
+    `done ${c.revoked + c.replaced + c['marked-replaced']}/${c.total}` +
     (c.rehearsed > 0 ? ` · rehearsed ${c.rehearsed}` : '') +
     ` · retrying ${c.retrying}` +
     ` · dead-lettered ${c['dead-lettered']}` +

@@ -86,6 +86,7 @@ async function checkReportPath(path: string): Promise<void> {
 export async function runSubmit(file: string, flags: SubmitFlags, io: CommandEnv): Promise<number> {
   if (flags.report) await checkReportPath(flags.report);
   return withRevoker(flags, io, async (revoker) => {
+    let warnings = 0;
     const summary = await revoker.producer.submit(
       readInputRows(file, {
         requiredColumns: REQUIRED_COLUMNS,
@@ -99,8 +100,13 @@ export async function runSubmit(file: string, flags: SubmitFlags, io: CommandEnv
         retryDeadLettered: flags.retryDeadLettered === true,
         ...(flags.expectRows !== undefined ? { expectRows: flags.expectRows } : {}),
         source: file,
+        onWarning: (w) => {
+          warnings++;
+          if (warnings <= 20) io.stderr.write(`revoker: warning: row ${w.row}, ${w.field}: ${w.message}\n`);
+        },
         // Before anything is enqueued: what is about to happen for real, and what is only rehearsed.
         onValidated: (split) => {
+          if (warnings > 20) io.stderr.write(`revoker: … ${warnings - 20} more warnings like these\n`);
           for (const s of split) {
             io.stdout.write(`account ${s.account}: ${s.real} real, ${s.rehearsal} rehearsal\n`);
           }
@@ -132,6 +138,7 @@ export async function watchAndReport(
   const c = result.counts;
   io.stdout.write(
     `batch ${batchId}: ${c.revoked} revoked, ${c.replaced} replaced, ${c.rehearsed} rehearsed, ` +
+      (c['marked-replaced'] > 0 ? `${c['marked-replaced']} marked-replaced (not revoked), ` : '') +
       `${c['pending-approval']} pending-approval, ` +
       `${c['dead-lettered']} dead-lettered, ${c['skipped-invalid']} skipped-invalid, ${c['in-progress']} in-progress` +
       ` (total ${c.total})${flags.report ? `; report: ${flags.report}` : ''}\n`,

@@ -353,3 +353,27 @@ function collectNames(schema: z.core.$ZodType): Set<string> | undefined {
 function isYes(value: unknown): boolean {
   return value === true || (typeof value === 'string' && value.trim().toUpperCase() === 'Y');
 }
+
+/**
+ * What a valid row may not mean as written: said before anything is enqueued, never refused.
+ * includeInCRL=N with codeReason 1 (key compromise) only marks the certificate replaced: it stays
+ * valid and off the CRL, which is rarely what a key compromise calls for.
+ */
+export function rowWarnings(item: ValidItem): RowError[] {
+  const params = item.params as Record<string, unknown>;
+  if (
+    item.operation === 'sectigo.revokeCertificate' &&
+    params.includeInCRL === 'N' &&
+    Number(params.codeReason) === 1
+  ) {
+    return [
+      {
+        row: item.row,
+        field: 'includeInCRL',
+        message:
+          'N with codeReason 1 (key compromise) only marks the certificate replaced: it is not revoked nor listed on the CRL; use Y (or leave it out) to revoke',
+      },
+    ];
+  }
+  return [];
+}

@@ -13,6 +13,8 @@
  *   params keep the spelling the vendor schema chose (Sectigo's keeps leading zeros); only the
  *   id drops them.
  * - The value is percent-encoded outside `[A-Za-z0-9._-]` (so `~` and `:` cannot appear in it).
+ * - A target variant (`noCRL`: includeInCRL=N, which only marks the certificate) comes next:
+ *   `acme~sectigo.revokeCertificate~serialNumber~AB12~noCRL`.
  * - A rehearsal (`test=Y`, or an account with `rehearsal: true`) gets `~rehearsal` appended: the
  *   vendor acted on nothing, so the real run after it must be a job of its own, not a duplicate.
  * - One certificate targeted by different fields (its order number in one row, its serial in
@@ -27,6 +29,7 @@ export const JOB_ID_SEPARATOR = '~';
 const REHEARSAL_SUFFIX = 'rehearsal';
 
 const FIELD_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const VARIANT_PATTERN = /^[A-Za-z]+$/;
 
 /** The job id of an operation on a target for an account. Throws INPUT_ERR_INVALID on bad parts. */
 export function jobIdFor(
@@ -47,6 +50,15 @@ export function jobIdFor(
   const value = canonicalTargetValue(target.field, target.value);
   if (value === '') throw new RevokerError('INPUT_ERR_INVALID', `${target.field}: the target value is empty`);
   const parts = [account, operation, target.field, encodeValue(value)];
+  if (target.variant !== undefined) {
+    if (!VARIANT_PATTERN.test(target.variant) || target.variant === REHEARSAL_SUFFIX) {
+      throw new RevokerError(
+        'INPUT_ERR_INVALID',
+        `target variant "${target.variant}" cannot be part of a job id`,
+      );
+    }
+    parts.push(target.variant);
+  }
   if (options.rehearsal) parts.push(REHEARSAL_SUFFIX);
   return parts.join(JOB_ID_SEPARATOR);
 }
@@ -68,15 +80,19 @@ export interface JobIdParts {
   operation: OperationName;
   field: string;
   value: string;
+  /** A different effect on the target (`noCRL`), when the operation has one. */
+  variant?: string;
   rehearsal: boolean;
 }
 
 /** Reads a job id made by jobIdFor back into its parts; undefined for any other string. */
 export function parseJobId(jobId: string): JobIdParts | undefined {
   const parts = jobId.split(JOB_ID_SEPARATOR);
-  const rehearsal = parts.length === 5 && parts[4] === REHEARSAL_SUFFIX;
-  if (parts.length !== 4 && !rehearsal) return undefined;
-  const [account, operation, field, encoded] = parts as [string, string, string, string];
+  const rehearsal = parts.at(-1) === REHEARSAL_SUFFIX && parts.length >= 5;
+  const base = rehearsal ? parts.slice(0, -1) : parts;
+  const variant = base.length === 5 ? base[4] : undefined;
+  if (base.length !== 4 && !(variant !== undefined && VARIANT_PATTERN.test(variant))) return undefined;
+  const [account, operation, field, encoded] = base as [string, string, string, string];
   if (!ACCOUNT_NAME_PATTERN.test(account) || !FIELD_PATTERN.test(field)) return undefined;
   if (!(OPERATION_NAMES as readonly string[]).includes(operation)) return undefined;
   let value: string;
@@ -85,7 +101,14 @@ export function parseJobId(jobId: string): JobIdParts | undefined {
   } catch {
     return undefined;
   }
-  return { account, operation: operation as OperationName, field, value, rehearsal };
+  return {
+    account,
+    operation: operation as OperationName,
+    field,
+    value,
+    ...(variant !== undefined ? { variant } : {}),
+    rehearsal,
+  };
 }
 
 function stripLeadingZeros(digits: string): string {

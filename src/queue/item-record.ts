@@ -9,6 +9,8 @@ import type { Outcome, OutcomeClass } from '../vendors/outcome.ts';
 
 export const ITEM_OUTCOMES = [
   'revoked',
+  /** autoRevokeCertificate with includeInCRL=N: marked replaced at the vendor, not revoked, not on the CRL. */
+  'marked-replaced',
   'replaced',
   'rehearsed',
   'pending-approval',
@@ -22,6 +24,7 @@ export type RecordOutcome = Exclude<ItemOutcome, 'skipped-invalid'>;
 /** Outcomes after which nothing more will happen to the item by itself. */
 export const FINAL_OUTCOMES: ReadonlySet<ItemOutcome> = new Set([
   'revoked',
+  'marked-replaced',
   'replaced',
   'rehearsed',
   'dead-lettered',
@@ -29,7 +32,12 @@ export const FINAL_OUTCOMES: ReadonlySet<ItemOutcome> = new Set([
 ]);
 
 /** Final outcomes that say the vendor did (or validated) what was asked: nothing ever overwrites them. */
-export const SUCCESS_OUTCOMES: ReadonlySet<ItemOutcome> = new Set(['revoked', 'replaced', 'rehearsed']);
+export const SUCCESS_OUTCOMES: ReadonlySet<ItemOutcome> = new Set([
+  'revoked',
+  'marked-replaced',
+  'replaced',
+  'rehearsed',
+]);
 
 export interface AttemptRecord {
   /** Epoch ms when the answer (or fault) arrived. */

@@ -304,7 +304,12 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
   ): Promise<ProcessorResult> {
     switch (decision.action) {
       case 'complete': {
-        const done = run.rehearsal ? 'rehearsed' : decision.itemOutcome;
+        // What the vendor did, not only that it said yes: includeInCRL=N marks, it does not revoke.
+        const done = run.rehearsal
+          ? 'rehearsed'
+          : decision.itemOutcome === 'revoked'
+            ? (run.spec.successOutcome?.(run.data.params) ?? 'revoked')
+            : decision.itemOutcome;
         return await writeFinal(run, {
           outcome: done,
           code: outcome.code,

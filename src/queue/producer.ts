@@ -12,6 +12,7 @@ import { RevokerError } from '../errors.ts';
 import {
   type InputRow,
   type RowError,
+  rowWarnings,
   type ValidationContext,
   type ValidItem,
   validateInputRow,
@@ -64,6 +65,8 @@ export interface SubmitOptions {
   expectRows?: number;
   /** Every item of the batch is a rehearsal, whatever its account says (`submit --rehearsal`). */
   rehearsal?: boolean;
+  /** A valid row that may not mean what it says (rowWarnings), told as it is read. */
+  onWarning?: (warning: RowError) => void;
   /** Called once every row is valid and before anything is enqueued: what is about to be sent. */
   onValidated?: (split: AccountSplit[]) => void | Promise<void>;
 }
@@ -296,6 +299,8 @@ export function createProducer(options: ProducerOptions): Producer {
         split[item.rehearsal ? 'rehearsal' : 'real']++;
         splits.set(item.account, split);
         digest.update(`${item.row}\t${item.jobId}\n`);
+        if (submitOptions.onWarning)
+          for (const warning of rowWarnings(item)) submitOptions.onWarning(warning);
         pending.push(JSON.stringify(item));
       } else {
         meta.invalid++;

@@ -4,12 +4,12 @@
  * that a write needs), and test/unit/queue/record-transitions.test.ts walks every pair.
  *
  *   (none)           → any outcome (the first write of an item)
- *   in-progress      → in-progress (retrying, intents) | revoked | replaced | rehearsed
+ *   in-progress      → in-progress (retrying, intents) | revoked | marked-replaced | replaced | rehearsed
  *                      | pending-approval | dead-lettered
  *   pending-approval → pending-approval | revoked | dead-lettered
  *   dead-lettered    → in-progress, only by a reopen (dlq replay, submit --retry-dead-lettered)
  *                    → dead-lettered, only by a purge (marks it `purged`: a later submit starts afresh)
- *   revoked, replaced, rehearsed → nothing, ever
+ *   revoked, marked-replaced, replaced, rehearsed → nothing, ever
  */
 import type { RecordOutcome } from './item-record.ts';
 
@@ -20,10 +20,19 @@ import type { RecordOutcome } from './item-record.ts';
 export type TransitionMode = 'normal' | 'reopen' | 'purge';
 
 const NORMAL: Readonly<Record<RecordOutcome, readonly RecordOutcome[]>> = {
-  'in-progress': ['in-progress', 'revoked', 'replaced', 'rehearsed', 'pending-approval', 'dead-lettered'],
+  'in-progress': [
+    'in-progress',
+    'revoked',
+    'marked-replaced',
+    'replaced',
+    'rehearsed',
+    'pending-approval',
+    'dead-lettered',
+  ],
   'pending-approval': ['pending-approval', 'revoked', 'dead-lettered'],
   'dead-lettered': [],
   revoked: [],
+  'marked-replaced': [],
   replaced: [],
   rehearsed: [],
 };

@@ -22,6 +22,8 @@ export const ORDER_STATES = [
   'rejected',
   'not-revocable',
   'expired',
+  /** `!autoRevokeCertificate` with `includeInCRL=N`: marked replaced, not revoked, not on the CRL. */
+  'marked-replaced',
 ] as const;
 export type OrderState = (typeof ORDER_STATES)[number];
 
@@ -53,6 +55,7 @@ export interface OrderRecord {
 
 export type RevokeVerdict =
   | 'revoked'
+  | 'marked-replaced'
   | 'rejected'
   | 'already-revoked'
   | 'already-rejected'
@@ -66,6 +69,8 @@ export interface RevokeOptions {
   test: boolean;
   /** What a revoke does to an order that is not issued yet: Sectigo rejects it, DigiCert refuses. */
   unissued: 'reject' | 'refuse';
+  /** `includeInCRL=N`: mark the certificate replaced instead of revoking it. */
+  markOnly?: boolean;
   now: Date;
 }
 
@@ -73,6 +78,15 @@ export interface RevokeOptions {
 export function applyRevoke(order: OrderRecord, options: RevokeOptions): RevokeVerdict {
   switch (order.state) {
     case 'issued':
+      if (options.markOnly) {
+        if (!options.test) transition(order, 'marked-replaced', options.now, false);
+        return 'marked-replaced';
+      }
+      if (!options.test) transition(order, 'revoked', options.now, true);
+      return 'revoked';
+    case 'marked-replaced':
+      // Marking again changes nothing; a later revoke (includeInCRL=Y) revokes it (vendor docs).
+      if (options.markOnly) return 'marked-replaced';
       if (!options.test) transition(order, 'revoked', options.now, true);
       return 'revoked';
     case 'pending':

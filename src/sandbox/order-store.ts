@@ -59,7 +59,10 @@ export interface OrderStore {
   /** The account's own order named by `field`, or undefined. */
   lookup(vendor: SandboxVendor, account: string, field: TargetField, value: string): OrderRecord | undefined;
   list(vendor?: SandboxVendor): OrderRecord[];
-  revoke(order: OrderRecord, options: { test: boolean; unissued: 'reject' | 'refuse' }): RevokeVerdict;
+  revoke(
+    order: OrderRecord,
+    options: { test: boolean; unissued: 'reject' | 'refuse'; markOnly?: boolean },
+  ): RevokeVerdict;
   /** AutoReplaceSMIME: a new issued order for the same account; the old one is revoked when asked. */
   replace(order: OrderRecord, options: { revokeOld: boolean }): OrderRecord;
   pendingRequestOf(order: OrderRecord): RevokeRequestRecord | undefined;

@@ -19,6 +19,7 @@ export const DEFAULT_STATE_MIX: Readonly<Record<OrderState, number>> = {
   rejected: 0.02,
   'not-revocable': 0.03,
   expired: 0.03,
+  'marked-replaced': 0,
 };
 
 /** States with no DigiCert wire form: their share of DigiCert orders goes to issued. */

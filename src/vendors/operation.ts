@@ -59,6 +59,11 @@ export interface OperationTarget {
   /** Which parameter names the target: `orderNumber`, `certificateID`, `serialNumber`, `order_id`. */
   field: string;
   value: string;
+  /**
+   * A different effect on the same target is different work (`noCRL`: autoRevokeCertificate with
+   * includeInCRL=N only marks the certificate replaced; a later Y revokes it, as a job of its own).
+   */
+  variant?: string;
 }
 
 export interface OperationSpec<P = unknown, A extends VendorAccount = VendorAccount> {
@@ -70,6 +75,11 @@ export interface OperationSpec<P = unknown, A extends VendorAccount = VendorAcco
    * rehearsal of an operation without one is never sent.
    */
   readonly hasTestMode: boolean;
+  /**
+   * What a success of this job is, when it is not `revoked` for a revoke (`marked-replaced` for
+   * autoRevokeCertificate with includeInCRL=N). @defaultValue revoked / replaced by kind
+   */
+  successOutcome?(params: P): 'revoked' | 'marked-replaced';
   /** Validates and normalises the operation's parameters; messages name the field. */
   readonly params: z.ZodType<P>;
   targetOf(params: P): OperationTarget;

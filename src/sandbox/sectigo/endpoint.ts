@@ -56,6 +56,7 @@ export function revokeAnswer(
   switch (verdict) {
     case 'revoked':
     case 'rejected':
+    case 'marked-replaced':
       return { code: SECTIGO_CODES.success };
     case 'already-revoked':
       return { code: SECTIGO_CODES.alreadyRevoked };

@@ -2,7 +2,8 @@
  * Fake `!autoRevokeCertificate`: revokes the certificate of an order, or cancels (rejects) an
  * order not yet issued; an expired certificate answers -35. Names are case-sensitive; the
  * path matches in any case. `test` is case-sensitive (Y or N). `serialNumber`, when given,
- * must be the order's. `includeInCRL` (newer versions) is accepted and treated as Y.
+ * must be the order's. `includeInCRL=N` (newer versions) marks the certificate "replaced" without
+ * revoking it or listing it on the CRL; a later call with Y (or none) revokes it (vendor docs).
  */
 
 import { normaliseSerial } from '../order-state.ts';
@@ -51,7 +52,8 @@ export const revokeCertificateEndpoint: SectigoEndpoint = {
     const productCode = params.get('productCode');
     if (productCode !== undefined) check('productCode', productCode, INTEGER);
     const test = yesNo(params, 'test', false);
-    yesNo(params, 'includeInCRL', false);
+    // N marks the certificate "replaced": not revoked, not on the CRL; a later Y revokes it.
+    const markOnly = params.get('includeInCRL') !== undefined && !yesNo(params, 'includeInCRL', false);
 
     const order = findOrder(call, 'orderNumber', orderNumber);
     if (serial !== undefined && order.serialNumber !== normaliseSerial(serial)) {
@@ -60,7 +62,7 @@ export const revokeCertificateEndpoint: SectigoEndpoint = {
     return {
       order,
       execute: () =>
-        revokeAnswer(call.ctx.store.revoke(order, { test, unissued: 'reject' }), {
+        revokeAnswer(call.ctx.store.revoke(order, { test, unissued: 'reject', markOnly }), {
           beingIssued: SECTIGO_CODES.beingIssued,
           expired: SECTIGO_CODES.expired,
         }),

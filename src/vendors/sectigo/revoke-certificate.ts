@@ -10,7 +10,9 @@
  * - `orderNumber` is required, as in our copy of the doc (newer versions also accept a
  *   certificateID or serial alone). `serialNumber` (≤50 hex digits) picks one certificate of the
  *   order; when given it is the target, so two jobs for two certificates of one order stay two jobs.
- * - `includeInCRL=N` marks a certificate "replaced" without listing it on the CRL; `Y` revokes.
+ * - `includeInCRL=N` marks a certificate "replaced" without revoking it or listing it on the CRL
+ *   (vendor notes): its success is recorded `marked-replaced`, never `revoked`, and N is part of
+ *   the job's target, so a later row with Y for the certificate is new work that revokes it.
  *   Sent only when the job gives it.
  * - `responseFormat` defaults to 1 (url-encoded), as for AutoRevokeSSL.
  */
@@ -75,10 +77,16 @@ export function buildRevokeCertificateForm(
 }
 
 export function revokeCertificateTarget(params: RevokeCertificateParams): OperationTarget {
-  return params.serialNumber === undefined
-    ? { field: 'orderNumber', value: params.orderNumber }
-    : { field: 'serialNumber', value: params.serialNumber };
+  const target =
+    params.serialNumber === undefined
+      ? { field: 'orderNumber', value: params.orderNumber }
+      : { field: 'serialNumber', value: params.serialNumber };
+  // N only marks the certificate replaced: a later Y for the same certificate is new work.
+  return params.includeInCRL === 'N' ? { ...target, variant: NO_CRL_VARIANT } : target;
 }
+
+/** The job-id variant of includeInCRL=N. */
+export const NO_CRL_VARIANT = 'noCRL';
 
 const endpoint: SectigoEndpoint<RevokeCertificateParams> = {
   operation: 'sectigo.revokeCertificate',
@@ -98,5 +106,7 @@ export const revokeCertificateOperation: OperationSpec<RevokeCertificateParams, 
   hasTestMode: true,
   params: revokeCertificateParamsSchema,
   targetOf: revokeCertificateTarget,
+  // includeInCRL=N: the vendor marks the certificate replaced; it is not revoked, not on the CRL.
+  successOutcome: (params) => (params.includeInCRL === 'N' ? 'marked-replaced' : 'revoked'),
   execute: (account, params, options) => executeSectigoEndpoint(endpoint, account, params, options),
 };

@@ -64,6 +64,23 @@ describe('parseJobId', () => {
     });
   });
 
+  it('reads a target variant (includeInCRL=N) and the rehearsal suffix after it', () => {
+    const target = { field: 'serialNumber', value: 'ab12', variant: 'noCRL' };
+    const real = jobIdFor('acme', 'sectigo.revokeCertificate', target);
+    const rehearsed = jobIdFor('acme', 'sectigo.revokeCertificate', target, { rehearsal: true });
+    expect(real).toBe('acme~sectigo.revokeCertificate~serialNumber~AB12~noCRL');
+    expect(rehearsed).toBe('acme~sectigo.revokeCertificate~serialNumber~AB12~noCRL~rehearsal');
+    expect(parseJobId(real)).toMatchObject({ value: 'AB12', variant: 'noCRL', rehearsal: false });
+    expect(parseJobId(rehearsed)).toMatchObject({ value: 'AB12', variant: 'noCRL', rehearsal: true });
+    // The same certificate without the variant is another job.
+    expect(jobIdFor('acme', 'sectigo.revokeCertificate', { field: 'serialNumber', value: 'ab12' })).not.toBe(
+      real,
+    );
+    expect(() =>
+      jobIdFor('a', 'sectigo.revokeSSL', { field: 'orderNumber', value: '1', variant: 'x~y' }),
+    ).toThrow(/variant/);
+  });
+
   it('returns undefined for ids it did not make', () => {
     for (const id of [
       '123',

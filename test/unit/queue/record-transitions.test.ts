@@ -13,12 +13,14 @@ const OUTCOMES = ITEM_OUTCOMES.filter((o): o is RecordOutcome => o !== 'skipped-
 const ALLOWED = new Set([
   'none→in-progress',
   'none→revoked',
+  'none→marked-replaced',
   'none→replaced',
   'none→rehearsed',
   'none→pending-approval',
   'none→dead-lettered',
   'in-progress→in-progress',
   'in-progress→revoked',
+  'in-progress→marked-replaced',
   'in-progress→replaced',
   'in-progress→rehearsed',
   'in-progress→pending-approval',
@@ -47,7 +49,7 @@ describe('record transitions', () => {
   }
 
   it('never lets anything overwrite a success', () => {
-    for (const success of ['revoked', 'replaced', 'rehearsed'] as const) {
+    for (const success of ['revoked', 'marked-replaced', 'replaced', 'rehearsed'] as const) {
       for (const to of OUTCOMES) {
         expect(canTransition(success, to, 'normal')).toBe(false);
         expect(canTransition(success, to, 'reopen')).toBe(false);
