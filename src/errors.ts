@@ -13,8 +13,10 @@ export const ErrorCodes = {
   INPUT_ERR_INVALID: 'INPUT_ERR_INVALID',
   /** Parameters handed to a vendor call failed that endpoint's rules. */
   CA_ERR_PARAMS: 'CA_ERR_PARAMS',
-  /** The vendor could not be reached (DNS, refused, TLS handshake failed): nothing was sent. */
+  /** The vendor could not be reached (DNS, refused, TLS handshake timed out): nothing was sent. */
   CA_ERR_CONNECT: 'CA_ERR_CONNECT',
+  /** The vendor's TLS certificate failed verification (unknown CA, host name, expiry): the account halts. */
+  CA_ERR_TLS: 'CA_ERR_TLS',
   /** The vendor did not answer in time (connect, headers or body timeout). */
   CA_ERR_TIMEOUT: 'CA_ERR_TIMEOUT',
   /** The connection was reset or closed before a complete answer arrived. */

@@ -57,7 +57,6 @@ const TLS_VERIFY_CODES: ReadonlySet<string> = new Set([
   'PATH_LENGTH_EXCEEDED',
   'HOSTNAME_MISMATCH',
   'ERR_TLS_CERT_ALTNAME_INVALID',
-  'ERR_TLS_HANDSHAKE_TIMEOUT',
   'ERR_SSL_WRONG_VERSION_NUMBER',
 ]);
 
@@ -85,7 +84,12 @@ export function classifyNetworkError(error: unknown, context: ClassifyContext = 
     // The request may already have been written when we gave up on it.
     return { code: 'CA_ERR_ABORTED', mayHaveReachedVendor: true, message };
   }
-  if (CONNECT_CODES.has(code) || isTlsVerifyCode(code)) {
+  if (isTlsVerifyCode(code)) {
+    // The vendor's certificate is not one we trust (unknown CA, wrong host name, expired), or the
+    // port does not speak TLS: a configuration fault for every job of the account, not a blip.
+    return { code: 'CA_ERR_TLS', mayHaveReachedVendor: false, message };
+  }
+  if (CONNECT_CODES.has(code) || code === 'ERR_TLS_HANDSHAKE_TIMEOUT') {
     return { code: 'CA_ERR_CONNECT', mayHaveReachedVendor: false, message };
   }
   if (code === 'UND_ERR_CONNECT_TIMEOUT') {

@@ -69,6 +69,17 @@ export function makeOutcome(init: OutcomeInit): Outcome {
 
 /** A network fault is always transient; whether it may have taken effect comes from the transport. */
 export function outcomeFromFault(vendor: VendorName, fault: TransportFault): Outcome {
+  if (fault.code === 'CA_ERR_TLS') {
+    // Retrying cannot fix a certificate we do not trust: stop the account and say why.
+    return makeOutcome({
+      class: 'halt',
+      vendor,
+      code: fault.code,
+      message: `TLS verification of the vendor failed (${fault.message}): check the account's baseUrl and caFile`,
+      mayHaveTakenEffect: false,
+      latencyMs: fault.latencyMs,
+    });
+  }
   return makeOutcome({
     class: 'transient',
     vendor,

@@ -14,7 +14,12 @@ export interface TransportRequest {
   signal?: AbortSignal;
 }
 
-export type NetworkFaultCode = 'CA_ERR_CONNECT' | 'CA_ERR_TIMEOUT' | 'CA_ERR_RESET' | 'CA_ERR_ABORTED';
+export type NetworkFaultCode =
+  | 'CA_ERR_CONNECT'
+  | 'CA_ERR_TLS'
+  | 'CA_ERR_TIMEOUT'
+  | 'CA_ERR_RESET'
+  | 'CA_ERR_ABORTED';
 
 export interface TransportResponse {
   kind: 'response';

@@ -189,11 +189,11 @@ describe('createHttpClient over real HTTPS', () => {
     expect(fault).toMatchObject({ code: 'CA_ERR_TIMEOUT', mayHaveReachedVendor: true });
   });
 
-  it('an untrusted certificate (no caFile) → CA_ERR_CONNECT, nothing sent', async () => {
+  it('an untrusted certificate (no caFile) → CA_ERR_TLS, nothing sent', async () => {
     const { origin, seen } = await serve(ok);
     const http = client({ baseUrl: origin });
     const fault = asFault(await http.send({ method: 'GET', path: 'x', headers: {} }));
-    expect(fault).toMatchObject({ code: 'CA_ERR_CONNECT', mayHaveReachedVendor: false });
+    expect(fault).toMatchObject({ code: 'CA_ERR_TLS', mayHaveReachedVendor: false });
     expect(seen).toHaveLength(0);
   });
 
@@ -204,7 +204,7 @@ describe('createHttpClient over real HTTPS', () => {
     try {
       const http = client({ baseUrl: origin });
       const fault = asFault(await http.send({ method: 'GET', path: 'x', headers: {} }));
-      expect(fault.code).toBe('CA_ERR_CONNECT');
+      expect(fault.code).toBe('CA_ERR_TLS');
     } finally {
       if (before === undefined) delete process.env.NODE_TLS_REJECT_UNAUTHORIZED;
       else process.env.NODE_TLS_REJECT_UNAUTHORIZED = before;

@@ -83,6 +83,9 @@ const CODE_CLASSES: Readonly<Record<string, OutcomeClass>> = {
   'not_found|route': 'halt',
   // DigiCert could not read our JSON: our request shape is wrong, not the job's data.
   bad_request_format: 'halt',
+  invalid_json: 'halt',
+  // The method is wrong for the path: our request, not the job.
+  method_not_allowed: 'halt',
 };
 
 /** A guess (not in DigiCert's docs): the code of a revoke refused because the order is revoked. */
@@ -131,7 +134,11 @@ export function classifyDigicertError(
     );
   }
 
-  const cls = classOf(status, errors ?? []);
+  // A 404 that names no order or request (a plain `not_found`, an HTML page): the path or base
+  // URL is wrong for every job, not this job's order missing.
+  const wrongPlace =
+    status === 404 && !(errors ?? []).some((e) => e.code.includes('|') && e.code !== 'not_found|route');
+  const cls = wrongPlace ? 'halt' : classOf(status, errors ?? []);
   const code = errors?.[0]?.code ?? `http-${status}`;
   const vendorText = errors?.map((e) => (e.message === '' ? e.code : `${e.code}: ${e.message}`)).join('; ');
   const message = scrub(

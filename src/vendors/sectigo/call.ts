@@ -6,7 +6,9 @@
  * 1. a transport fault → transient (outcomeFromFault);
  * 2. HTTP 429 → rate-limited, waiting for Retry-After when given, else the account's default;
  * 3. a readable status code, whatever the HTTP status → the code table (codes.ts) decides;
- * 4. no readable code: HTTP 5xx → transient `http-5xx`; anything else → transient CA_ERR_RESPONSE.
+ * 4. no readable code: HTTP 5xx → transient `http-5xx`; a redirect, a 404 or a 4xx HTML page → the
+ *    account halts (`http-<status>`: not the API's address); a 2xx → transient CA_ERR_RESPONSE that
+ *    may have taken effect; any other 4xx → transient CA_ERR_RESPONSE that did not.
  *
  * The request is never echoed into an outcome, and every text taken from the answer is scrubbed of
  * the account's secrets: the password must not reach a record even if the vendor repeats it.
@@ -89,7 +91,24 @@ export function outcomeFromSectigoResponse(
         latencyMs,
       });
     }
-    return outcomeFromUnreadableBody('sectigo', status, body, latencyMs, answer.reason);
+    const notTheApi = notThePartnerApi(status, response.headers['content-type'], body);
+    if (notTheApi) {
+      // A redirect, a 404 or an HTML error page where the Partner API belongs: the base URL or the
+      // path is wrong for every job of the account, so stop it instead of retrying each one.
+      return makeOutcome({
+        class: 'halt',
+        vendor: 'sectigo',
+        code: `http-${status}`,
+        message: `${notTheApi}: the Partner API is not at this address; check the account's baseUrl`,
+        httpStatus: status,
+        mayHaveTakenEffect: false,
+        rawExcerpt: excerpt(body),
+        latencyMs,
+      });
+    }
+    const unreadable = outcomeFromUnreadableBody('sectigo', status, body, latencyMs, answer.reason);
+    // Only an answer that could have come from the API may mean it acted: a 2xx could, a 4xx not.
+    return status >= 200 && status < 300 ? unreadable : { ...unreadable, mayHaveTakenEffect: false };
   }
 
   const classified = classifySectigoCode(answer.code, {
@@ -124,6 +143,23 @@ export function outcomeFromSectigoResponse(
     ...(classified.retryAfterMs === undefined ? {} : { retryAfterMs: classified.retryAfterMs }),
     ...(keepRaw ? { rawExcerpt: excerpt(scrub(response.body)) } : {}),
   });
+}
+
+/**
+ * Why an answer with no readable code cannot have come from the Partner API, or undefined: a
+ * redirect (the API never redirects), a 404 on a documented path, or a 4xx HTML page (a proxy's
+ * or a web server's, in front of where the API should be).
+ */
+export function notThePartnerApi(
+  status: number,
+  contentType: string | undefined,
+  body: string,
+): string | undefined {
+  if (status >= 300 && status < 400) return `HTTP ${status} redirect`;
+  if (status === 404) return 'HTTP 404 Not Found';
+  const html = /text\/html/i.test(contentType ?? '') || /^\s*<(!doctype|html)/i.test(body);
+  if (status >= 400 && status < 500 && html) return `HTTP ${status} with an HTML page`;
+  return undefined;
 }
 
 /** Replaces every occurrence of each secret (and its url-encoded forms) with a marker. */

@@ -47,9 +47,15 @@ describe('getRequest', () => {
     expect(outcome).toMatchObject({ class: 'transient', code: 'CA_ERR_RESPONSE', httpStatus: 200 });
   });
 
-  it('errors go through the table', async () => {
-    const outcome = await getRequest(account(fakeTransport(response(404, errorsBody('not_found')))), '42');
-    expect(outcome).toMatchObject({ class: 'permanent', code: 'not_found' });
+  it('errors go through the table: a 404 naming the request is permanent, a plain one halts', async () => {
+    const named = await getRequest(
+      account(fakeTransport(response(404, errorsBody('not_found|request')))),
+      '42',
+    );
+    expect(named).toMatchObject({ class: 'permanent', code: 'not_found|request' });
+    // A 404 naming nothing: the path or base URL is wrong for every job.
+    const plain = await getRequest(account(fakeTransport(response(404, errorsBody('not_found')))), '42');
+    expect(plain).toMatchObject({ class: 'halt', code: 'not_found' });
   });
 
   it('passes the signal on and maps a fault', async () => {

@@ -12,6 +12,15 @@ describe('classifyNetworkError', () => {
     'EAI_AGAIN',
     'EHOSTUNREACH',
     'ENETUNREACH',
+    'ERR_TLS_HANDSHAKE_TIMEOUT',
+  ])('%s → CA_ERR_CONNECT, nothing sent', (code) => {
+    expect(classifyNetworkError(err(code))).toMatchObject({
+      code: 'CA_ERR_CONNECT',
+      mayHaveReachedVendor: false,
+    });
+  });
+
+  it.each([
     'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
     'DEPTH_ZERO_SELF_SIGNED_CERT',
     'SELF_SIGNED_CERT_IN_CHAIN',
@@ -20,10 +29,10 @@ describe('classifyNetworkError', () => {
     'CERT_NOT_YET_VALID',
     'CERT_UNTRUSTED',
     'ERR_TLS_CERT_ALTNAME_INVALID',
-    'ERR_TLS_HANDSHAKE_TIMEOUT',
-  ])('%s → CA_ERR_CONNECT, nothing sent', (code) => {
+    'ERR_SSL_WRONG_VERSION_NUMBER',
+  ])('%s → CA_ERR_TLS (a configuration fault the account halts on), nothing sent', (code) => {
     expect(classifyNetworkError(err(code))).toMatchObject({
-      code: 'CA_ERR_CONNECT',
+      code: 'CA_ERR_TLS',
       mayHaveReachedVendor: false,
     });
   });

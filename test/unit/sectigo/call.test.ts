@@ -124,11 +124,34 @@ describe('outcomeFromSectigoResponse: HTTP status', () => {
     });
   });
 
-  it('makes a 4xx page with no code transient CA_ERR_RESPONSE', () => {
-    expect(read(answer('<html>Forbidden</html>', { status: 403 }))).toMatchObject({
+  it('halts on a 4xx HTML page, a 404 or a redirect: not the Partner API, for every job alike', () => {
+    for (const [body, status] of [
+      ['<html>Forbidden</html>', 403],
+      ['Not Found', 404],
+      ['', 302],
+    ] as const) {
+      expect(read(answer(body, { status }))).toMatchObject({
+        class: 'halt',
+        code: `http-${status}`,
+        httpStatus: status,
+        mayHaveTakenEffect: false,
+        message: expect.stringMatching(
+          /the Partner API is not at this address; check the account's baseUrl$/,
+        ),
+      });
+    }
+  });
+
+  it('keeps another unreadable 4xx transient, and unlike a 2xx it did not take effect', () => {
+    expect(read(answer('oops', { status: 400 }))).toMatchObject({
       class: 'transient',
       code: 'CA_ERR_RESPONSE',
-      httpStatus: 403,
+      mayHaveTakenEffect: false,
+    });
+    expect(read(answer('oops', { status: 200 }))).toMatchObject({
+      class: 'transient',
+      code: 'CA_ERR_RESPONSE',
+      mayHaveTakenEffect: true,
     });
   });
 });

@@ -1,0 +1,68 @@
+/**
+ * Faults that are the account's, not the job's, halt the account (keeping every job) and say
+ * why: a vendor certificate we do not trust (no caFile for the sandbox's private CA), and a
+ * base URL where the API is not (Sectigo: a 404 on the path; DigiCert: a plain not_found route).
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { eventually, type Rig, revokeOrderRow, revokeSslRow, startRig } from '../support/pipeline.ts';
+
+let rig: Rig | undefined;
+afterEach(async () => {
+  await rig?.close();
+  rig = undefined;
+});
+
+async function haltOf(r: Rig, account: string) {
+  let halt: Awaited<ReturnType<ReturnType<Rig['revoker']['account']>['haltRecord']>>;
+  await eventually(async () => {
+    halt = await r.revoker.account(account).haltRecord();
+    return halt !== undefined;
+  }, `account ${account} to halt`);
+  return halt;
+}
+
+describe('pipeline: faults of the account halt it', () => {
+  it('an untrusted vendor certificate halts the account with the TLS cause, every job kept', async () => {
+    rig = await startRig({ sectigo: { caFile: undefined } });
+    await rig.startWorker({ accounts: ['sectigo'] });
+    await rig.revoker.producer.submit(rig.rows([revokeSslRow('8200'), revokeSslRow('8201')]));
+    const halt = await haltOf(rig, 'sectigo');
+    expect(halt).toMatchObject({ code: 'CA_ERR_TLS' });
+    expect(halt?.reason).toMatch(
+      /TLS verification of the vendor failed \(.*(self[- ]signed|CERT|certificate).*\): check the account's baseUrl and caFile/i,
+    );
+    const [status] = (await rig.revoker.accountStatus()).filter((s) => s.account === 'sectigo');
+    expect(status).toMatchObject({ state: 'halted' });
+    expect((status?.counts.waiting ?? 0) + (status?.counts.active ?? 0)).toBe(2);
+    expect(rig.sandbox.stats().totalRequests).toBe(0);
+  });
+
+  it('a Sectigo base URL where the Partner API is not (HTTP 404) halts instead of retrying every job', async () => {
+    rig = await startRig();
+    const base = rig.sandbox.sectigoBaseUrl.replace(/\/?$/, '/wrong-prefix/');
+    const config = {
+      ...rig.config,
+      accounts: { ...rig.config.accounts, sectigo: { ...rig.config.accounts.sectigo!, baseUrl: base } },
+    };
+    await rig.startWorker({ config, accounts: ['sectigo'] });
+    await rig.revoker.producer.submit(rig.rows([revokeSslRow('8210')]));
+    const halt = await haltOf(rig, 'sectigo');
+    expect(halt?.reason).toMatch(
+      /HTTP 404 Not Found: the Partner API is not at this address; check the account's baseUrl/,
+    );
+  });
+
+  it('a DigiCert base URL that answers a plain not_found halts instead of dead-lettering every job', async () => {
+    rig = await startRig();
+    const base = rig.sandbox.digicertBaseUrl.replace(/\/?$/, '/wrong-prefix/');
+    const config = {
+      ...rig.config,
+      accounts: { ...rig.config.accounts, digicert: { ...rig.config.accounts.digicert!, baseUrl: base } },
+    };
+    await rig.startWorker({ config, accounts: ['digicert'] });
+    const summary = await rig.revoker.producer.submit(rig.rows([revokeOrderRow('8220')]));
+    const halt = await haltOf(rig, 'digicert');
+    expect(halt?.code).toMatch(/not_found|http-404/);
+    expect((await rig.revoker.batches.counts(summary.batchId))['dead-lettered']).toBe(0);
+  });
+});
