@@ -25,8 +25,6 @@ export const ErrorCodes = {
   CA_ERR_ABORTED: 'CA_ERR_ABORTED',
   /** The vendor answered with a body we cannot read (HTML page, empty, cut off). */
   CA_ERR_RESPONSE: 'CA_ERR_RESPONSE',
-  /** The vendor says the certificate is already revoked. */
-  CA_ERR_ALREADY_REVOKED: 'CA_ERR_ALREADY_REVOKED',
   /** Redis could not be reached or is configured unsafely. */
   REDIS_ERR_UNAVAILABLE: 'REDIS_ERR_UNAVAILABLE',
   /** An item record in Redis cannot be read; the message names the job. */
@@ -41,6 +39,12 @@ export const ErrorCodes = {
   INVALID_JOB: 'INVALID_JOB',
   /** Attempt code: a call whose answer never reached the record (the worker stopped mid-call). */
   WORKER_LOST: 'WORKER_LOST',
+  /** Report code: Sectigo answered HTTP 429 (rate-limited; the account waits). */
+  HTTP_429: 'http-429',
+  /** Report code: an HTTP status with no readable vendor code (`http-503`, `http-404`, …). */
+  HTTP_STATUS: 'http-<status>',
+  /** Halt reason: only rate-limited answers for rateLimit.maxWaitMs (the vendor's quota may be spent). */
+  RATE_LIMIT_EXHAUSTED: 'rate-limit-exhausted',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -49,7 +49,13 @@ export function dlqCommand(io: CommandEnv, setExit: (code: number) => void): Com
             io.stderr.write(`revoker: no dead-letter entry ${id}\n`);
             return EXIT.invalid;
           }
-          io.stdout.write(`${JSON.stringify(entry, null, 2)}\n`);
+          // Times as ISO 8601: a person reads this, and attaches it to an incident report.
+          const readable = {
+            ...entry,
+            deadLetteredAt: new Date(entry.deadLetteredAt).toISOString(),
+            attempts: entry.attempts.map((a) => ({ ...a, at: new Date(a.at).toISOString() })),
+          };
+          io.stdout.write(`${JSON.stringify(readable, null, 2)}\n`);
           return EXIT.ok;
         }),
       );

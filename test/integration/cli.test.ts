@@ -112,7 +112,12 @@ describe('revoker CLI', () => {
       ['dlq', 'show', 'sectigo~sectigo.revokeSSL~orderNumber~9003', '--config', f.config],
       rig.env,
     );
-    expect(JSON.parse(show.stdout)).toMatchObject({ account: 'sectigo', final: { code: '-21' } });
+    expect(JSON.parse(show.stdout)).toMatchObject({
+      account: 'sectigo',
+      final: { code: '-21' },
+      deadLetteredAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      attempts: [{ at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) }],
+    });
   });
 
   it('exit 2 on an invalid row, naming row and field, and enqueues nothing', async () => {
