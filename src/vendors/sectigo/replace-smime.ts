@@ -17,6 +17,7 @@
 
 import type { z } from 'zod';
 import type { OperationSpec, OperationTarget, SectigoAccount } from '../operation.ts';
+import type { Outcome } from '../outcome.ts';
 import { csrField } from './csr.ts';
 import { appendIfGiven, executeSectigoEndpoint, type SectigoEndpoint, startSectigoForm } from './endpoint.ts';
 import {
@@ -66,7 +67,8 @@ export type ReplaceSmimeParams = z.output<typeof replaceSmimeParamsSchema>;
  * `REVOKEOLDORDER` is spelled as in the vendor's sample. The last four are GUESSES: our copy of
  * the doc lost their names, so they are inferred from the descriptions (`language`, and the
  * S/MIME verification, request and collection template ids). Check them against Sectigo before
- * relying on them; a wrong name is answered with -2 (unrecognised argument), which halts the account.
+ * relying on them. A wrong name is answered -2 (unrecognised argument): for a job that sent a
+ * guessed field that is the job's problem (dead-lettered, naming the field), not the account's.
  */
 export const REPLACE_SMIME_WIRE_NAMES = {
   orderNumber: 'orderNumber',
@@ -80,6 +82,34 @@ export const REPLACE_SMIME_WIRE_NAMES = {
   smimeRequestTemplateID: 'smimeRequestTemplateID', // guess
   smimeCollectionTemplateID: 'smimeCollectionTemplateID', // guess
 } as const satisfies Record<keyof ReplaceSmimeParams, string>;
+
+/** Fields whose wire names are guesses (see REPLACE_SMIME_WIRE_NAMES). */
+export const GUESSED_REPLACE_SMIME_FIELDS = [
+  'language',
+  'smimeVerificationTemplateID',
+  'smimeRequestTemplateID',
+  'smimeCollectionTemplateID',
+] as const satisfies readonly (keyof ReplaceSmimeParams)[];
+
+/**
+ * -2 "unrecognised argument" halts an account (our request shape is wrong for every job). When
+ * this job sent a field whose name is a guess, the guess is the likeliest cause: the job is
+ * dead-lettered naming it, and jobs without such fields keep running.
+ */
+export function blameGuessedField(outcome: Outcome, params: unknown): Outcome {
+  if (outcome.code !== '-2' || typeof params !== 'object' || params === null) return outcome;
+  const sent = GUESSED_REPLACE_SMIME_FIELDS.filter(
+    (f) => (params as Record<string, unknown>)[f] !== undefined,
+  );
+  if (sent.length === 0) return outcome;
+  return {
+    ...outcome,
+    class: 'permanent',
+    message:
+      `${outcome.message} — this job sends ${sent.join(', ')}, whose parameter name${sent.length > 1 ? 's are guesses' : ' is a guess'} ` +
+      '(unverified: our copy of the docs lost it); drop that column, or correct the name in REPLACE_SMIME_WIRE_NAMES',
+  };
+}
 
 /** The order the fields go on the wire: the documented ones first, as in the vendor's table. */
 const FIELD_ORDER = Object.keys(REPLACE_SMIME_WIRE_NAMES) as (keyof ReplaceSmimeParams)[];
@@ -112,5 +142,6 @@ export const replaceSmimeOperation: OperationSpec<ReplaceSmimeParams, SectigoAcc
   hasTestMode: false,
   params: replaceSmimeParamsSchema,
   targetOf: replaceSmimeTarget,
-  execute: (account, params, options) => executeSectigoEndpoint(endpoint, account, params, options),
+  execute: async (account, params, options) =>
+    blameGuessedField(await executeSectigoEndpoint(endpoint, account, params, options), params),
 };

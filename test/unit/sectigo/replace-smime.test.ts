@@ -168,6 +168,23 @@ describe('sectigo.replaceSMIME execute', () => {
     expect(outcome.learned.newOrderNumber).toBeUndefined();
   });
 
+  it('dead-letters (permanent) a -2 on a job that sends a guessed field, naming it; halts otherwise', async () => {
+    const guessed = fakeTransport(answer('errorCode=-2&errorMessage=Unrecognised+argument%21'));
+    const outcome = await replaceSmimeOperation.execute(
+      sectigoAccount(guessed),
+      params({ responseFormat: 1, language: 'de' }),
+    );
+    expect(outcome).toMatchObject({ class: 'permanent', code: '-2' });
+    expect(outcome.message).toMatch(/this job sends language, whose parameter name is a guess/);
+    const plain = fakeTransport(answer('errorCode=-2&errorMessage=Unrecognised+argument%21'));
+    expect(
+      await replaceSmimeOperation.execute(sectigoAccount(plain), params({ responseFormat: 1 })),
+    ).toMatchObject({
+      class: 'halt',
+      code: '-2',
+    });
+  });
+
   it('reads -13 (unsupported key size) as permanent', async () => {
     const transport = fakeTransport(answer('errorCode=-13&errorMessage=unsupported+key+size'));
     const outcome = await replaceSmimeOperation.execute(
