@@ -169,10 +169,15 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
   }
 
   const sweeper = setInterval(() => {
-    for (const account of options.accounts.keys()) {
+    for (const [account, settings] of options.accounts) {
       deadLetter
         .sweepFailed(queueFor(account), account)
         .catch((e: unknown) => logger.error({ account, err: String(e) }, 'sweep failed'));
+      // The limit lives in the queue's meta, and with no limiter of their own the workers would
+      // run unlimited if that meta were lost (a Redis restored without it): apply it again.
+      createAccountControl(account, queueFor(account), store, keys)
+        .agreeRateLimit(settings.rateLimit)
+        .catch((e: unknown) => logger.warn({ account, err: String(e) }, 'rate limit refresh failed'));
     }
   }, options.sweepIntervalMs ?? 30_000);
   sweeper.unref();
