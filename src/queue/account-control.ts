@@ -29,6 +29,8 @@ export interface AccountControl {
    * result to the queue, so BullMQ's limiter holds it for every worker.
    */
   agreeRateLimit(configured: FleetRateLimit): Promise<{ limit: FleetRateLimit; higherIgnored: boolean }>;
+  /** Writes the stored limit into the queue again (this worker's own when none is stored); changes nothing else. */
+  reapplyRateLimit(configured: FleetRateLimit): Promise<void>;
   /** Sets the fleet's limit, higher or lower (`revoker account set-rate-limit`). */
   setRateLimit(limit: FleetRateLimit): Promise<void>;
   storedRateLimit(): Promise<FleetRateLimit | undefined>;
@@ -71,6 +73,9 @@ export function createAccountControl(
       // Re-applied: a queue obliterated meanwhile would otherwise run unlimited.
       await apply(stored);
       return { limit: stored, higherIgnored: effectiveRate(configured) > effectiveRate(stored) };
+    },
+    async reapplyRateLimit(configured) {
+      await apply((await control.storedRateLimit()) ?? configured);
     },
     setRateLimit: apply,
     async storedRateLimit() {

@@ -176,7 +176,7 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
       // The limit lives in the queue's meta, and with no limiter of their own the workers would
       // run unlimited if that meta were lost (a Redis restored without it): apply it again.
       createAccountControl(account, queueFor(account), store, keys)
-        .agreeRateLimit(settings.rateLimit)
+        .reapplyRateLimit(settings.rateLimit)
         .catch((e: unknown) => logger.warn({ account, err: String(e) }, 'rate limit refresh failed'));
     }
   }, options.sweepIntervalMs ?? 30_000);
