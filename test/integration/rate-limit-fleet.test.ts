@@ -14,7 +14,14 @@ import { afterEach, describe, expect, inject, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { openRevoker } from '../../src/open-revoker.ts';
 import { startSandbox } from '../../src/sandbox/server.ts';
-import { eventually, revokeSslRow, sectigoOrder, TEST_ENV, waitForFinal } from '../support/pipeline.ts';
+import {
+  eventually,
+  revokeSslRow,
+  sectigoOrder,
+  startRig,
+  TEST_ENV,
+  waitForFinal,
+} from '../support/pipeline.ts';
 import {
   deleteKeys,
   spawnWorker,
@@ -133,4 +140,24 @@ describe('rate limits the vendor actually sees', () => {
     // Every job is kept: the one revoked, the two others wait for the resume.
     expect(status?.counts.waiting).toBe(2);
   }, 60_000);
+
+  it('account set-rate-limit raises the fleet limit on purpose; a worker configured lower lowers it at its start', async () => {
+    const rig = await startRig();
+    teardown.defer(() => rig.close());
+    const dir = await mkdtemp(join(tmpdir(), 'revoker-setlimit-'));
+    teardown.defer(() => rm(dir, { recursive: true, force: true }));
+    const file = join(dir, 'revoker.config.json');
+    await writeFile(file, JSON.stringify({ redis: rig.config.redis, accounts: rig.config.accounts }));
+    const limitOf = async () =>
+      (await rig.revoker.accountStatus()).find((a) => a.account === 'sectigo')?.rateLimit;
+
+    const set = await cli(['account', 'set-rate-limit', 'sectigo', '2000/1000', '--config', file]);
+    expect(set.code, set.text).toBe(0);
+    expect(set.text).toMatch(/the fleet now obeys 2000 per 1000 ms/);
+    expect(await limitOf()).toEqual({ max: 2000, durationMs: 1000 });
+    // The rig's config says 1000/1000: a worker started with it lowers the fleet's limit.
+    await rig.startWorker({ accounts: ['sectigo'] });
+    expect(await limitOf()).toEqual({ max: 1000, durationMs: 1000 });
+    expect((await cli(['account', 'set-rate-limit', 'sectigo', 'lots', '--config', file])).code).toBe(2);
+  });
 });
