@@ -39,6 +39,8 @@ export const ErrorCodes = {
   INVALID_JOB: 'INVALID_JOB',
   /** Attempt code: a call whose answer never reached the record (the worker stopped mid-call). */
   WORKER_LOST: 'WORKER_LOST',
+  /** Report code: DigiCert said yes without a request we can read, and its order is not revoked. */
+  DIGICERT_UNCONFIRMED: 'DIGICERT_UNCONFIRMED',
   /** Report code: Sectigo answered HTTP 429 (rate-limited; the account waits). */
   HTTP_429: 'http-429',
   /** Report code: an HTTP status with no readable vendor code (`http-503`, `http-404`, …). */

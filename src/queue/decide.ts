@@ -31,6 +31,9 @@ export type Decision =
  */
 export const ESCALATE_AFTER = 10;
 
+/** The record code of a DigiCert yes we could not read whose order is not revoked. */
+export const DIGICERT_UNCONFIRMED = 'DIGICERT_UNCONFIRMED';
+
 /** The record code of a replacement that may have been made and is therefore never sent again. */
 export const REPLACE_UNCERTAIN = 'REPLACE_UNCERTAIN';
 

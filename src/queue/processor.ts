@@ -18,12 +18,13 @@ import type { Logger } from 'pino';
 import { RevokerError } from '../errors.ts';
 import { parseJobId } from '../jobs/job-id.ts';
 import { approveRequest, getRequest } from '../vendors/digicert/request.ts';
+import { getOrder } from '../vendors/digicert/revoke-order.ts';
 import type { OperationSpec, VendorAccount } from '../vendors/operation.ts';
 import type { Outcome } from '../vendors/outcome.ts';
 import { getOperation } from '../vendors/registry.ts';
 import type { AccountControl } from './account-control.ts';
 import type { DeadLetter, DeadLetterEntry } from './dead-letter.ts';
-import { type Decision, decide, escalates, REPLACE_UNCERTAIN } from './decide.ts';
+import { type Decision, DIGICERT_UNCONFIRMED, decide, escalates, REPLACE_UNCERTAIN } from './decide.ts';
 import {
   type AttemptRecord,
   appendAttempt,
@@ -80,7 +81,11 @@ export interface ProcessorDeps {
 
 export type ProcessorResult = { outcome: RecordOutcome };
 
-type Step = 'call' | 'approve' | 'poll';
+type Step = 'call' | 'approve' | 'poll' | 'verify' | 'send';
+
+/** The intent a step records: `send` is a call, `verify` a read like `poll`. */
+const intentStep = (step: Step): 'call' | 'approve' | 'poll' =>
+  step === 'send' ? 'call' : step === 'verify' ? 'poll' : step;
 
 /** What one run of a job knows while it carries out its decision. */
 interface Run {
@@ -143,7 +148,7 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
     const rehearsal = data.rehearsal ?? jobTarget?.rehearsal ?? false;
     let step: Step = data.followUp?.step ?? 'call';
 
-    const begun = await deps.results.begin(jobId, { step, at: now() }, lock);
+    const begun = await deps.results.begin(jobId, { step: intentStep(step), at: now() }, lock);
     if (begun.status === 'lock-lost') throw new LockLostError(jobId);
     const plan = planStart({
       final: begun.status === 'final',
@@ -190,12 +195,25 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
     // CA_ERR_PARAMS outcome when they are bad; the job id names the target for the log.
     const target = jobTarget ? `${jobTarget.field}=${jobTarget.value}` : jobId;
     const requestId = data.followUp?.requestId ?? '';
+    // DigiCert: a revoke whose earlier attempt may have reached the vendor reads the order before
+    // it is sent again (a second revoke could file a second request, or be refused as a guess).
+    let verifyThen = data.followUp?.ifNotRevoked;
+    if (step === 'call' && data.operation === 'digicert.revokeOrder' && earlierMayHaveTakenEffect) {
+      step = 'verify';
+      verifyThen = 'send';
+    }
+    if (step === 'send') {
+      // Verified already: this run sends; a later retry of it verifies again.
+      await job.updateData({ ...data, followUp: undefined });
+    }
     const outcome =
-      step === 'call'
+      step === 'call' || step === 'send'
         ? await spec.execute(rehearsal ? accountFor.rehearsal : accountFor.real, data.params, {
             signal: deps.signal,
           })
-        : await followUp(step, requestId);
+        : step === 'verify'
+          ? await verifyOrder(data)
+          : await followUp(step, requestId);
     const attemptsBefore = attempts;
     attempts = appendAttempt(attempts, attemptFrom(outcome, now()));
     deps.logger.info(
@@ -215,6 +233,39 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
     if (outcome.class !== 'rate-limited' && now() - lastServedAt >= 1000) {
       lastServedAt = now();
       await deps.control.served();
+    }
+
+    // What the order says decides an uncertain revoke: revoked → done; otherwise send again, or
+    // (after a yes we could not read) tell a person, never record a revoke DigiCert did not confirm.
+    if (step === 'verify' && outcome.class === 'done') {
+      if (outcome.learned.orderStatus === 'revoked') {
+        return await writeFinal(run, {
+          outcome: 'revoked',
+          code: outcome.code,
+          message: `${outcome.message} (read after an uncertain revoke)`,
+          attempts,
+          finishedAt: now(),
+          confirmed: true,
+        });
+      }
+      if (verifyThen === 'unconfirmed') {
+        return await deadLetterJob(
+          run,
+          data,
+          attempts,
+          {
+            code: DIGICERT_UNCONFIRMED,
+            reason:
+              `DigiCert accepted the revoke without a request we can read, and ${outcome.message}: ` +
+              'a revoke request may be waiting for approval; check the order in CertCentral, then replay (revoker dlq replay)',
+          },
+          outcome,
+        );
+      }
+      return await nextRun(run, attempts, { step: 'send' });
+    }
+    if ((step === 'call' || step === 'send') && outcome.class === 'done' && outcome.learned.unconfirmed) {
+      return await nextRun(run, attempts, { step: 'verify', ifNotRevoked: 'unconfirmed' });
     }
 
     const decision = decide(outcome, {
@@ -276,6 +327,32 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
 
     return await carryOut(run, decision, outcome, attempts, attemptsBefore);
   };
+
+  /** Reads the order of a DigiCert revoke job (GET /order/certificate/{id}). */
+  async function verifyOrder(data: QueueJobData): Promise<Outcome> {
+    if (base.vendor !== 'digicert') throw new Error(`verify on a ${base.vendor} account`);
+    return getOrder(base, String((data.params as { order_id?: unknown }).order_id ?? ''), {
+      signal: deps.signal,
+    });
+  }
+
+  /** Records the attempt and runs the job again at once with `followUp` (a limiter slot of its own). */
+  async function nextRun(
+    run: Run,
+    attempts: AttemptRecord[],
+    next: QueueJobData['followUp'],
+  ): Promise<never> {
+    const written = await write(run, {
+      ...run.found,
+      outcome: unfinishedOutcome(run),
+      attempts,
+      ...(run.rehearsal ? { rehearsal: true } : {}),
+    });
+    if (written !== unfinishedOutcome(run)) throw new LockLostError(run.jobId);
+    await run.job.updateData({ ...run.data, followUp: next });
+    await run.job.moveToDelayed(now(), run.lock?.token);
+    throw new DelayedError();
+  }
 
   async function followUp(step: 'approve' | 'poll', requestId: string): Promise<Outcome> {
     if (base.vendor !== 'digicert') throw new Error(`follow-up step ${step} on a ${base.vendor} account`);

@@ -7,9 +7,14 @@ import { z } from 'zod';
 import { jobDataSchema } from '../jobs/job-data.ts';
 
 export const followUpSchema = z.object({
-  /** DigiCert: approve the pending revoke request, or look at it again later. */
-  step: z.enum(['approve', 'poll']),
-  requestId: z.string().min(1),
+  /**
+   * DigiCert: approve the pending revoke request, or look at it again later; `verify`: read the
+   * order before recording or re-sending an uncertain revoke; `send`: the revoke again, verified.
+   */
+  step: z.enum(['approve', 'poll', 'verify', 'send']),
+  requestId: z.string().min(1).optional(),
+  /** verify: what an order that is not revoked means (send again, or an unconfirmed yes). */
+  ifNotRevoked: z.enum(['send', 'unconfirmed']).optional(),
 });
 
 export const queueJobDataSchema = jobDataSchema.extend({

@@ -17,6 +17,8 @@ export interface SandboxContext {
   readonly faults: FaultController;
   /** SHA-256 hex of SPKI DER of keys AutoReplaceSMIME refuses (-40). */
   readonly compromisedKeys: ReadonlySet<string>;
+  /** Vendor behaviours the docs leave open, played on request (server.ts SANDBOX_VARIANTS). */
+  readonly variants: ReadonlySet<string>;
   now(): number;
   /** Waits `ms`; resolves early (never rejects) when the sandbox closes. */
   sleep(ms: number): Promise<void>;
@@ -33,6 +35,7 @@ export interface ContextInit {
   prngSeed: number;
   now: () => number;
   sleep: (ms: number) => Promise<void>;
+  variants?: readonly string[];
 }
 
 export function createContext(init: ContextInit): SandboxContext {
@@ -61,6 +64,7 @@ export function createContext(init: ContextInit): SandboxContext {
     accounting: createAccounting(init.now),
     faults: init.faults,
     compromisedKeys: new Set(init.seed.compromisedKeys.map((k) => k.toLowerCase())),
+    variants: new Set(init.variants ?? []),
     now: init.now,
     sleep: init.sleep,
     limiterOf: (vendor, account) => limiters.get(accountKey(vendor, account)),

@@ -28,6 +28,10 @@ import { generateSeed } from './seed-generator.ts';
 import { buildStats, type SandboxStats } from './stats.ts';
 import { createLoopbackTls } from './tls-certificate.ts';
 
+/** The undocumented behaviours the sandbox can play (more to come: issue 7 §4). */
+export const SANDBOX_VARIANTS = ['digicert-201-empty'] as const;
+export type SandboxVariant = (typeof SANDBOX_VARIANTS)[number];
+
 export interface SandboxOptions {
   /** Interface to listen on. Default 127.0.0.1. */
   host?: string;
@@ -49,6 +53,11 @@ export interface SandboxOptions {
   rateLimits?: RateLimit[];
   latency?: LatencySpec;
   faultRates?: FaultRates;
+  /**
+   * Vendor behaviours the docs leave open, each one the real vendor might show (SANDBOX_VARIANTS):
+   * `digicert-201-empty` answers a filed revoke request with 201 and an empty body.
+   */
+  variants?: readonly SandboxVariant[];
   /** The clock for rate limits and accounting (ms). Default Date.now. */
   now?: () => number;
   /** Called with errors the sandbox itself throws (a bug: the request got a 500). Default console.error. */
@@ -106,7 +115,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     latency: options.latency,
     seed: prngSeed,
   });
-  const ctx = createContext({ seed, accounts, faults, prngSeed, now, sleep });
+  const ctx = createContext({
+    seed,
+    accounts,
+    faults,
+    prngSeed,
+    now,
+    sleep,
+    variants: options.variants ?? [],
+  });
 
   const controls: SandboxControls = {
     stats: () => buildStats(ctx.accounting.snapshot(), ctx.store),

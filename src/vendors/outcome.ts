@@ -34,6 +34,13 @@ export interface Learned {
   alreadyRevoked?: boolean;
   /** The vendor says the request was already rejected (Sectigo -20). */
   alreadyRejected?: boolean;
+  /**
+   * DigiCert said yes (a 2xx) without a request object we can read: not proof of a revoke. The
+   * queue reads the order before it records anything.
+   */
+  unconfirmed?: boolean;
+  /** DigiCert: the order's status, read with GET /order/certificate/{id}. */
+  orderStatus?: string;
 }
 
 export interface Outcome {

@@ -352,14 +352,14 @@ describe('contract digicert.revokeOrder: network faults', () => {
     });
   });
 
-  it('garbage (HTTP 200) → transient CA_ERR_RESPONSE, never done', async () => {
+  it('garbage (HTTP 200) → an unconfirmed yes (the queue reads the order), never a revoke by itself', async () => {
     expectOutcome(await revoke({ order_id: 6012 }), {
-      class: 'transient',
+      class: 'done',
       vendor: 'digicert',
-      code: 'CA_ERR_RESPONSE',
-      message: 'unreadable answer (HTTP 200): undocumented success status 200',
+      code: '200',
+      message: 'order 6012: DigiCert answered HTTP 200 without a revoke request we can read',
       httpStatus: 200,
-      mayHaveTakenEffect: true,
+      learned: { unconfirmed: true },
       rawExcerpt: expect.any(String),
     });
   });

@@ -128,7 +128,7 @@ describe('pipeline: outcome classes', () => {
           orders: [
             sectigoOrder('6101', { faults: ['resetAfterEffect'] }),
             sectigoOrder('6102', { state: 'revoked' }),
-            // DigiCert, final at once (skip_approval): the retry hears 400 already_revoked.
+            // DigiCert, final at once (skip_approval): the retry reads the order and finds it revoked.
             digicertOrder('7101', { faults: ['resetAfterEffect'] }),
             // DigiCert with approval: the lost answer created a request; the retry finds that one.
             digicertOrder('7102', { faults: ['resetAfterEffect'] }),
@@ -152,20 +152,17 @@ describe('pipeline: outcome classes', () => {
     expect(reset).toMatchObject({ outcome: 'revoked', confirmed: true, code: '-21', attempts: 2 });
     // The control: "already revoked" with no earlier attempt of ours is a permanent failure.
     expect(already).toMatchObject({ outcome: 'dead-lettered', confirmed: false, code: '-21' });
-    expect(dcFinal).toMatchObject({
-      outcome: 'revoked',
-      confirmed: true,
-      code: 'already_revoked',
-      attempts: 2,
-    });
-    expect(dcApproval).toMatchObject({ outcome: 'revoked', attempts: 3 });
+    // DigiCert: the retry reads the order (GET, code 200) instead of sending the revoke again.
+    expect(dcFinal).toMatchObject({ outcome: 'revoked', confirmed: true, code: '200', attempts: 2 });
+    // Read (still issued, its request pending), sent again (the same request back), approved.
+    expect(dcApproval).toMatchObject({ outcome: 'revoked', attempts: 4 });
 
     const stats = rig.sandbox.stats().orders;
     // Exactly one successful revoke of each order: the retry did not revoke a second time.
     expect(stats['sectigo:6101']).toMatchObject({ state: 'revoked', successfulRevokes: 1, calls: 2 });
     expect(stats['sectigo:6101']!.codes).toEqual({ 'fault:resetAfterEffect': 1, '-21': 1 });
     expect(stats['digicert:7101']).toMatchObject({ state: 'revoked', successfulRevokes: 1 });
-    expect(stats['digicert:7101']!.codes).toEqual({ 'fault:resetAfterEffect': 1, '400 already_revoked': 1 });
+    expect(stats['digicert:7101']!.codes).toEqual({ 'fault:resetAfterEffect': 1, '200': 1 });
     expect(stats['digicert:7102']).toMatchObject({ state: 'revoked', successfulRevokes: 1 });
     // One revoke request, created by the lost call and found again by the retry, then approved.
     const requests = rig.sandbox.controls.order('digicert', '7102')!.requests;

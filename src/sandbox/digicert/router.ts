@@ -12,12 +12,17 @@ import { type FaultKind, garbageAction, serverErrorAction } from '../faults.ts';
 import { type Action, emptyReply, jsonReply } from '../http-reply.ts';
 import { DIGICERT_ERRORS, type DigicertError, errorAction } from './errors.ts';
 import { getRequestRoute, updateRequestStatusRoute } from './request-status.ts';
-import { revokeOrderRoute } from './revoke-order.ts';
+import { getOrderRoute, revokeOrderRoute } from './revoke-order.ts';
 import { type DigicertResult, type DigicertRoute, isError } from './route.ts';
 
 export const DIGICERT_PREFIX = '/services/v2/';
 
-const ROUTES: readonly DigicertRoute[] = [revokeOrderRoute, getRequestRoute, updateRequestStatusRoute];
+const ROUTES: readonly DigicertRoute[] = [
+  revokeOrderRoute,
+  getOrderRoute,
+  getRequestRoute,
+  updateRequestStatusRoute,
+];
 
 export interface DigicertHttpRequest {
   method: string;

@@ -8,10 +8,10 @@
  */
 
 import { z } from 'zod';
-import { ErrorCodes } from '../../errors.ts';
+import { ErrorCodes, RevokerError } from '../../errors.ts';
 import type { DigicertAccount, ExecuteOptions, OperationSpec, OperationTarget } from '../operation.ts';
-import { excerpt, makeOutcome, type Outcome } from '../outcome.ts';
-import { isEmptyBody, isOutcome, scrubKey, sendDigicert } from './call.ts';
+import { excerpt, makeOutcome, type Outcome, outcomeFromUnreadableBody } from '../outcome.ts';
+import { isEmptyBody, isOutcome, parseJson, scrubKey, sendDigicert } from './call.ts';
 import { classifyDigicertError } from './errors.ts';
 import { parseRequestObject } from './request.ts';
 
@@ -137,9 +137,11 @@ export async function revokeOrder(
   if (isOutcome(result)) return result;
 
   const { status, latencyMs } = result;
-  if (status !== 201 && status !== 204) return classifyDigicertError(result, account);
+  const success = status >= 200 && status < 300;
+  if (!success) return classifyDigicertError(result, account);
 
-  if (isEmptyBody(result.body)) {
+  // skip_approval revokes at once; DigiCert documents 204 (or 201) with no body for it.
+  if (isEmptyBody(result.body) && (status === 204 || status === 201) && body.skip_approval === true) {
     return makeOutcome({
       class: 'done',
       vendor: 'digicert',
@@ -149,16 +151,18 @@ export async function revokeOrder(
       latencyMs,
     });
   }
-  const request = parseRequestObject(result.body);
+  const request = status === 201 ? parseRequestObject(result.body) : undefined;
   if (request === undefined) {
-    // 201/204 is DigiCert's success whatever the body says: retrying would ask a second time.
+    // A yes we cannot read (an empty or odd 201, another 2xx): neither proof of a revoke nor a
+    // reason to ask a second time. The queue reads the order before it records anything.
     return makeOutcome({
       class: 'done',
       vendor: 'digicert',
       code: String(status),
-      message: `order ${params.order_id} revoke accepted; the answer held no request object`,
+      message: `order ${params.order_id}: DigiCert answered HTTP ${status} without a revoke request we can read`,
       httpStatus: status,
-      rawExcerpt: excerpt(scrubKey(account, result.body)),
+      learned: { unconfirmed: true },
+      ...(isEmptyBody(result.body) ? {} : { rawExcerpt: excerpt(scrubKey(account, result.body)) }),
       latencyMs,
     });
   }
@@ -184,3 +188,46 @@ export const revokeOrderOperation: OperationSpec<RevokeOrderParams, DigicertAcco
   },
   execute: revokeOrder,
 };
+
+/**
+ * `GET /order/certificate/{order_id}`: the order's status (`revoked`, `issued`, `pending`, …), the
+ * way to learn what an uncertain revoke did before recording it or sending it again.
+ */
+export async function getOrder(
+  account: DigicertAccount,
+  orderId: string,
+  options: ExecuteOptions = {},
+): Promise<Outcome> {
+  if (!/^\d{1,19}$/.test(orderId)) {
+    throw new RevokerError(
+      'CA_ERR_PARAMS',
+      `order_id must be a positive integer (got ${JSON.stringify(orderId)})`,
+    );
+  }
+  const result = await sendDigicert(
+    account,
+    { method: 'GET', path: `order/certificate/${orderId}` },
+    options,
+  );
+  if (isOutcome(result)) return result;
+  if (result.status !== 200) return classifyDigicertError(result, account);
+  const parsed = parseJson(result.body) as { status?: unknown } | undefined;
+  if (typeof parsed?.status !== 'string') {
+    return outcomeFromUnreadableBody(
+      'digicert',
+      200,
+      scrubKey(account, result.body),
+      result.latencyMs,
+      'not an order',
+    );
+  }
+  return makeOutcome({
+    class: 'done',
+    vendor: 'digicert',
+    code: '200',
+    message: `order ${orderId} is ${parsed.status}`,
+    httpStatus: 200,
+    learned: { orderStatus: parsed.status },
+    latencyMs: result.latencyMs,
+  });
+}

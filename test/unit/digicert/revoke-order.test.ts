@@ -184,30 +184,45 @@ describe('revokeOrderOperation', () => {
     });
   });
 
-  it('204 is done', async () => {
-    const outcome = await revokeOrderOperation.execute(account(fakeTransport(response(204, ''))), params);
-    expect(outcome).toMatchObject({ class: 'done', code: '204', httpStatus: 204 });
+  it('204 after skip_approval is done; without it, unconfirmed (the order is read first)', async () => {
+    const skipped = await revokeOrderOperation.execute(
+      account(fakeTransport(response(204, '')), { skipApproval: true }),
+      params,
+    );
+    expect(skipped).toMatchObject({ class: 'done', code: '204', httpStatus: 204, learned: {} });
+    const odd = await revokeOrderOperation.execute(account(fakeTransport(response(204, ''))), params);
+    expect(odd).toMatchObject({ class: 'done', code: '204', learned: { unconfirmed: true } });
   });
 
-  it('201 with an unexpected body is still done, keeping an excerpt', async () => {
+  it('201 with an unexpected body is unconfirmed, keeping an excerpt', async () => {
     const outcome = await revokeOrderOperation.execute(
       account(fakeTransport(response(201, '{"ok":true}'))),
       params,
     );
-    expect(outcome).toMatchObject({ class: 'done', code: '201', rawExcerpt: '{"ok":true}' });
+    expect(outcome).toMatchObject({
+      class: 'done',
+      code: '201',
+      rawExcerpt: '{"ok":true}',
+      learned: { unconfirmed: true },
+    });
   });
 
-  it('an undocumented 200 is an unreadable answer that may have taken effect (not a success)', async () => {
-    const outcome = await revokeOrderOperation.execute(
-      account(fakeTransport(response(200, pending))),
-      params,
-    );
-    expect(outcome).toMatchObject({
-      class: 'transient',
-      code: 'CA_ERR_RESPONSE',
-      httpStatus: 200,
-      mayHaveTakenEffect: true,
-    });
+  it('a 2xx without a request we can read is unconfirmed, never a revoke by itself', async () => {
+    for (const [status, body] of [
+      [200, pending],
+      [201, ''],
+      [201, '<html>ok</html>'],
+    ] as const) {
+      const outcome = await revokeOrderOperation.execute(
+        account(fakeTransport(response(status, body))),
+        params,
+      );
+      expect(outcome, `HTTP ${status} ${body}`).toMatchObject({
+        class: 'done',
+        httpStatus: status,
+        learned: { unconfirmed: true },
+      });
+    }
   });
 
   it('404 not_found|order is permanent', async () => {
