@@ -8,10 +8,10 @@
  */
 
 import { z } from 'zod';
-import { ErrorCodes, RevokerError } from '../../errors.ts';
+import { ErrorCodes } from '../../errors.ts';
 import type { DigicertAccount, ExecuteOptions, OperationSpec, OperationTarget } from '../operation.ts';
-import { excerpt, makeOutcome, type Outcome, outcomeFromUnreadableBody } from '../outcome.ts';
-import { isEmptyBody, isOutcome, parseJson, scrubKey, sendDigicert } from './call.ts';
+import { excerpt, makeOutcome, type Outcome } from '../outcome.ts';
+import { isEmptyBody, isOutcome, scrubKey, sendDigicert } from './call.ts';
 import { classifyDigicertError } from './errors.ts';
 import { parseRequestObject } from './request.ts';
 
@@ -188,46 +188,3 @@ export const revokeOrderOperation: OperationSpec<RevokeOrderParams, DigicertAcco
   },
   execute: revokeOrder,
 };
-
-/**
- * `GET /order/certificate/{order_id}`: the order's status (`revoked`, `issued`, `pending`, …), the
- * way to learn what an uncertain revoke did before recording it or sending it again.
- */
-export async function getOrder(
-  account: DigicertAccount,
-  orderId: string,
-  options: ExecuteOptions = {},
-): Promise<Outcome> {
-  if (!/^\d{1,19}$/.test(orderId)) {
-    throw new RevokerError(
-      'CA_ERR_PARAMS',
-      `order_id must be a positive integer (got ${JSON.stringify(orderId)})`,
-    );
-  }
-  const result = await sendDigicert(
-    account,
-    { method: 'GET', path: `order/certificate/${orderId}` },
-    options,
-  );
-  if (isOutcome(result)) return result;
-  if (result.status !== 200) return classifyDigicertError(result, account);
-  const parsed = parseJson(result.body) as { status?: unknown } | undefined;
-  if (typeof parsed?.status !== 'string') {
-    return outcomeFromUnreadableBody(
-      'digicert',
-      200,
-      scrubKey(account, result.body),
-      result.latencyMs,
-      'not an order',
-    );
-  }
-  return makeOutcome({
-    class: 'done',
-    vendor: 'digicert',
-    code: '200',
-    message: `order ${orderId} is ${parsed.status}`,
-    httpStatus: 200,
-    learned: { orderStatus: parsed.status },
-    latencyMs: result.latencyMs,
-  });
-}
