@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Job, JobsOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { ErrorCodes } from '../errors.ts';
 import { parseJobId } from '../jobs/job-id.ts';
 import {
   type AttemptRecord,
@@ -105,7 +106,7 @@ export function failedJobRecord(facts: {
   }`;
   return {
     outcome: 'dead-lettered',
-    code: uncertain ? 'REPLACE_UNCERTAIN' : 'BULLMQ_FAILED',
+    code: uncertain ? ErrorCodes.REPLACE_UNCERTAIN : ErrorCodes.BULLMQ_FAILED,
     message: reason,
     attempts,
     finishedAt: facts.at,

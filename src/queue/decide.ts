@@ -13,6 +13,7 @@
  * attempt of ours may have reached the vendor (timeout, reset after sending, 5xx, -14) succeeded:
  * revoked (confirmed). A replacement that may have been made is never retried blindly.
  */
+import { ErrorCodes } from '../errors.ts';
 import type { Outcome } from '../vendors/outcome.ts';
 
 export type Decision =
@@ -30,12 +31,6 @@ export type Decision =
  * dead-lettering the rest of the batch one by one.
  */
 export const ESCALATE_AFTER = 10;
-
-/** The record code of a DigiCert yes we could not read whose order is not revoked. */
-export const DIGICERT_UNCONFIRMED = 'DIGICERT_UNCONFIRMED';
-
-/** The record code of a replacement that may have been made and is therefore never sent again. */
-export const REPLACE_UNCERTAIN = 'REPLACE_UNCERTAIN';
 
 export function escalates(outcome: Outcome): boolean {
   if (outcome.class !== 'permanent') return false;
@@ -74,7 +69,7 @@ export function decide(outcome: Outcome, context: DecisionContext): Decision {
       if (context.kind === 'replace' && outcome.mayHaveTakenEffect) {
         return {
           action: 'dead-letter',
-          code: REPLACE_UNCERTAIN,
+          code: ErrorCodes.REPLACE_UNCERTAIN,
           reason:
             `the replacement may have been created (${outcome.code} ${outcome.message}); ` +
             'not retried, so no second certificate is ordered: check the order at the vendor before replaying',

@@ -4,7 +4,7 @@
  * the transition scripts of record-transitions.ts, so a report never depends on BullMQ keeping
  * finished jobs and a recorded outcome never goes backwards.
  */
-import { RevokerError } from '../errors.ts';
+import { ErrorCodes, RevokerError } from '../errors.ts';
 import type { Outcome, OutcomeClass } from '../vendors/outcome.ts';
 
 export const ITEM_OUTCOMES = [
@@ -127,9 +127,6 @@ export function attemptCount(record: ItemRecord): number {
   return record.n ?? record.attempts.length;
 }
 
-/** The code of the attempt that stands for a call whose answer never reached the record. */
-export const WORKER_LOST_CODE = 'WORKER_LOST';
-
 /** Attempts kept per record: enough to tell the story, bounded so a flapping job cannot grow without end. */
 const MAX_ATTEMPTS_KEPT = 25;
 
@@ -148,7 +145,8 @@ export function attemptFrom(outcome: Outcome, at: number): AttemptRecord {
 export function lostAttempt(intent: CallIntent): AttemptRecord {
   return {
     at: intent.at,
-    code: WORKER_LOST_CODE,
+    // The attempt that stands for a call whose answer never reached the record.
+    code: ErrorCodes.WORKER_LOST,
     class: 'transient',
     message: `the ${intent.step} sent at ${new Date(intent.at).toISOString()} got no recorded answer (the worker stopped mid-call); it may have reached the vendor`,
     latencyMs: 0,

@@ -15,7 +15,7 @@
  */
 import { DelayedError, type Job, RateLimitError } from 'bullmq';
 import type { Logger } from 'pino';
-import { RevokerError } from '../errors.ts';
+import { ErrorCodes, RevokerError } from '../errors.ts';
 import { parseJobId } from '../jobs/job-id.ts';
 import { getOrder } from '../vendors/digicert/order-info.ts';
 import { approveRequest, getRequest } from '../vendors/digicert/request.ts';
@@ -24,7 +24,7 @@ import type { Outcome } from '../vendors/outcome.ts';
 import { getOperation } from '../vendors/registry.ts';
 import type { AccountControl } from './account-control.ts';
 import type { DeadLetter, DeadLetterEntry } from './dead-letter.ts';
-import { type Decision, DIGICERT_UNCONFIRMED, decide, escalates, REPLACE_UNCERTAIN } from './decide.ts';
+import { type Decision, decide, escalates } from './decide.ts';
 import {
   type AttemptRecord,
   appendAttempt,
@@ -137,7 +137,7 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
         { job, jobId, lock, found, rehearsal: jobTarget?.rehearsal ?? false },
         job.data as QueueJobData,
         [],
-        { code: 'INVALID_JOB', reason: `invalid job data: ${parsed.error}` },
+        { code: ErrorCodes.INVALID_JOB, reason: `invalid job data: ${parsed.error}` },
         undefined,
       );
       return { outcome: 'dead-lettered' };
@@ -172,7 +172,7 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
     }
     if (plan.action === 'replace-uncertain') {
       return await deadLetterJob(run, data, plan.attempts, {
-        code: REPLACE_UNCERTAIN,
+        code: ErrorCodes.REPLACE_UNCERTAIN,
         reason:
           'the worker stopped while the replacement call was in flight, so a replacement may have been ordered: ' +
           'check the order at the vendor before replaying (revoker dlq replay) — it is not sent again by itself',
@@ -181,7 +181,7 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
     if (plan.action === 'not-sent') {
       return await writeFinal(run, {
         outcome: 'rehearsed',
-        code: 'REHEARSAL_NOT_SENT',
+        code: ErrorCodes.REHEARSAL_NOT_SENT,
         message: NO_TEST_MODE_MESSAGE,
         attempts: plan.attempts,
         finishedAt: now(),
@@ -254,7 +254,7 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
           data,
           attempts,
           {
-            code: DIGICERT_UNCONFIRMED,
+            code: ErrorCodes.DIGICERT_UNCONFIRMED,
             reason:
               `DigiCert accepted the revoke without a request we can read, and ${outcome.message}: ` +
               'a revoke request may be waiting for approval; check the order in CertCentral, then replay (revoker dlq replay)',
