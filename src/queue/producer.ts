@@ -20,7 +20,7 @@ import {
 import type { OperationName } from '../vendors/operation.ts';
 import { type BatchMeta, createBatchStore, type InvalidRow } from './batch-store.ts';
 import type { DeadLetter } from './dead-letter.ts';
-import { FINAL_OUTCOMES } from './item-record.ts';
+import { FINAL_OUTCOMES, type ItemRecord } from './item-record.ts';
 import { accountJobOptions, QUEUE_STREAMS, type RetrySettings } from './job-options.ts';
 import type { KeySpace } from './keys.ts';
 import type { QueueJobData } from './queue-job.ts';
@@ -271,9 +271,7 @@ export function createProducer(options: ProducerOptions): Producer {
     let pending: string[] = [];
     const digest = createHash('sha256');
     const splits = new Map<string, AccountSplit>();
-    const validation: ValidationContext = submitOptions.rehearsal
-      ? { ...options.validation, rehearsal: true }
-      : options.validation;
+    const validation = withRehearsal(options.validation, submitOptions);
     const flush = async () => {
       if (pending.length > 0) {
         await redis
@@ -366,17 +364,10 @@ export function createProducer(options: ProducerOptions): Producer {
       const redo: { jobId: string; data: QueueJobData }[] = [];
       chunk.forEach((item, i) => {
         const record = known[i];
-        const data: QueueJobData = {
-          account: item.account,
-          operation: item.operation,
-          params: item.params,
-          batchId,
-          row: item.row,
-          rehearsal: item.rehearsal,
-        };
+        const data = jobDataOf(item, batchId);
         if (record && FINAL_OUTCOMES.has(record.outcome)) {
           // Dead-lettered and asked for again (or purged): run with this row's parameters.
-          if (record.outcome === 'dead-lettered' && (record.purged || submitOptions.retryDeadLettered)) {
+          if (runsAgain(record, submitOptions)) {
             redo.push({ jobId: item.jobId, data });
             return;
           }
@@ -441,9 +432,7 @@ export function createProducer(options: ProducerOptions): Producer {
     row: InputRow,
     submitOptions: Omit<SubmitOptions, 'skipInvalid'>,
   ): Promise<SubmitSummary & { jobId: string }> {
-    const validation: ValidationContext = submitOptions.rehearsal
-      ? { ...options.validation, rehearsal: true }
-      : options.validation;
+    const validation = withRehearsal(options.validation, submitOptions);
     const result = validateInputRow(row, validation);
     if (!result.ok) {
       throw new RevokerError(
@@ -478,14 +467,7 @@ export function createProducer(options: ProducerOptions): Producer {
       .hincrby(keys.batchMeta(batchId), 'valid', 1)
       .exec();
     const [record] = await results.getMany([valid.jobId]);
-    const data: QueueJobData = {
-      account: valid.account,
-      operation: valid.operation,
-      params: valid.params,
-      batchId,
-      row: 1,
-      rehearsal: valid.rehearsal,
-    };
+    const data = jobDataOf(valid, batchId);
     const summary = {
       batchId,
       rows: 1,
@@ -498,11 +480,7 @@ export function createProducer(options: ProducerOptions): Producer {
       split,
     };
     if (record && FINAL_OUTCOMES.has(record.outcome)) {
-      if (
-        record.outcome === 'dead-lettered' &&
-        (record.purged || submitOptions.retryDeadLettered) &&
-        options.deadLetter
-      ) {
+      if (runsAgain(record, submitOptions) && options.deadLetter) {
         const again = await options.deadLetter.retry(valid.jobId, data);
         return { ...summary, ...(again.ok ? { retried: 1 } : { alreadyFinished: 1 }), jobId: valid.jobId };
       }
@@ -521,6 +499,30 @@ export function createProducer(options: ProducerOptions): Producer {
       queues.clear();
     },
   };
+}
+
+/** A submission's validation rules: `rehearsal` makes every item of it a rehearsal. */
+function withRehearsal(base: ValidationContext, submitOptions: SubmitOptions): ValidationContext {
+  return submitOptions.rehearsal ? { ...base, rehearsal: true } : base;
+}
+
+/** What a valid item's job holds. */
+function jobDataOf(item: ValidItem, batchId: string): QueueJobData {
+  return {
+    account: item.account,
+    operation: item.operation,
+    params: item.params,
+    batchId,
+    row: item.row,
+    rehearsal: item.rehearsal,
+  };
+}
+
+/** A finished item that a new submit runs again: dead-lettered, and purged or asked for. */
+function runsAgain(record: ItemRecord, submitOptions: SubmitOptions): boolean {
+  return (
+    record.outcome === 'dead-lettered' && (record.purged === true || submitOptions.retryDeadLettered === true)
+  );
 }
 
 function validateBatchId(batchId: string): void {
