@@ -2,13 +2,11 @@
  * Starts a worker process's work: resolves the accounts' secrets, checks Redis, and runs one
  * BullMQ worker per account. The entry point (workers/worker.ts) owns signals and exit codes.
  */
-import { Queue } from 'bullmq';
 import { buildWorkerAccounts } from './account-runtime.ts';
 import type { Env, RevokerConfig } from './config.ts';
 import { RevokerError } from './errors.ts';
 import type { Logger } from './logger.ts';
-import { accountsWithQueues } from './queue/account-queues.ts';
-import { QUEUE_STREAMS } from './queue/job-options.ts';
+import { queuedAccountsNotIn } from './queue/account-queues.ts';
 import { keySpace } from './queue/keys.ts';
 import { checkRedis, createRedis } from './queue/redis-connection.ts';
 import { startWorkerPool, type WorkerPool, type WorkerPoolOptions } from './queue/worker-pool.ts';
@@ -25,29 +23,6 @@ export interface RunWorkerOptions {
     WorkerPoolOptions,
     'shutdownGraceMs' | 'lockDurationMs' | 'stalledIntervalMs' | 'maxStalledCount' | 'sweepIntervalMs'
   >;
-}
-
-async function orphanedAccounts(
-  redis: ReturnType<typeof createRedis>,
-  keys: ReturnType<typeof keySpace>,
-  config: RevokerConfig,
-): Promise<{ account: string; waiting: number }[]> {
-  const orphans: { account: string; waiting: number }[] = [];
-  for (const account of await accountsWithQueues(redis, keys)) {
-    if (Object.hasOwn(config.accounts, account)) continue;
-    const queue = new Queue(keys.accountQueue(account), {
-      connection: redis,
-      prefix: keys.prefix,
-      streams: QUEUE_STREAMS,
-    });
-    try {
-      const waiting = await queue.getJobCountByTypes('wait', 'prioritized', 'delayed');
-      if (waiting > 0) orphans.push({ account, waiting });
-    } finally {
-      await queue.close();
-    }
-  }
-  return orphans;
 }
 
 export async function runWorker(options: RunWorkerOptions): Promise<WorkerPool> {
@@ -77,7 +52,11 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerPool> 
     const warning = await checkRedis(probe, config.redis.url);
     if (warning) logger.warn(warning);
     // Jobs of an account this config no longer has would wait forever without a word.
-    for (const orphan of await orphanedAccounts(probe, keySpace(config.redis.prefix), config)) {
+    for (const orphan of await queuedAccountsNotIn(
+      probe,
+      keySpace(config.redis.prefix),
+      Object.keys(config.accounts),
+    )) {
       logger.warn(
         { account: orphan.account, waiting: orphan.waiting },
         `account ${orphan.account} is not in the config but ${orphan.waiting} of its jobs wait in Redis: ` +
