@@ -7,10 +7,9 @@ import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
+import { runCli } from '../support/cli-run.ts';
 import { type Rig, startRig } from '../support/pipeline.ts';
 
 let rig: Rig;
@@ -30,20 +29,10 @@ afterAll(async () => {
 async function submit(name: string, content: string | Uint8Array, ...extra: string[]) {
   const path = join(dir, name);
   writeFileSync(path, content);
-  let text = '';
-  const sink = new PassThrough();
-  sink.on('data', (chunk: Buffer) => {
-    text += chunk.toString();
-  });
-  const code = await main(
+  return runCli(
     ['submit', path, '--config', config, '--batch', `b-${name.replace(/\W/g, '')}`, ...extra],
-    {
-      env: rig.env,
-      stdout: sink,
-      stderr: sink,
-    },
+    rig.env,
   );
-  return { code, text };
 }
 
 const ROW = 'sectigo,sectigo.revokeSSL,1234';

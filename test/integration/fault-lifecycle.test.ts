@@ -10,12 +10,12 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitForBatch } from '../../src/cli/wait-for-batch.ts';
 import { openRevoker } from '../../src/open-revoker.ts';
 import { startSandbox } from '../../src/sandbox/server.ts';
+import { textSink } from '../support/cli-run.ts';
 import { sectigoOrders } from '../support/exactly-once.ts';
 import { eventually, ROOMY_SANDBOX_LIMITS, revokeSslRow, startRig } from '../support/pipeline.ts';
 import { type RedisProcess, startRedisServer } from '../support/redis-server.ts';
@@ -23,15 +23,6 @@ import { spawnWorker, tail, teardownStack, writeWorkerConfig } from '../support/
 
 const teardown = teardownStack();
 afterEach(() => teardown.run());
-
-function sink() {
-  let text = '';
-  const stream = new PassThrough();
-  stream.on('data', (chunk: Buffer) => {
-    text += chunk.toString();
-  });
-  return { stream, text: () => text };
-}
 
 async function privateStack(orders: number, latencyMs: number) {
   const seed = sectigoOrders(orders);
@@ -94,8 +85,8 @@ describe('fault: processes that end and connections that recover', () => {
     const { batchId } = await revoker.producer.submit(
       s.numbers.map((n, i) => ({ rowNumber: i + 2, raw: revokeSslRow(n) })),
     );
-    const out = sink();
-    const err = sink();
+    const out = textSink();
+    const err = textSink();
     const watching = waitForBatch(revoker, batchId, { out: out.stream, err: err.stream, intervalMs: 200 });
     await eventually(async () => (await revoker.batches.counts(batchId)).revoked >= 20, '20 revoked');
 
@@ -115,8 +106,8 @@ describe('fault: processes that end and connections that recover', () => {
     const rig = await startRig();
     teardown.defer(() => rig.close());
     const { batchId } = await rig.revoker.producer.submit(rig.rows([revokeSslRow('7800')]));
-    const out = sink();
-    const err = sink();
+    const out = textSink();
+    const err = textSink();
     const controller = new AbortController();
     const watching = waitForBatch(rig.revoker, batchId, {
       out: out.stream,

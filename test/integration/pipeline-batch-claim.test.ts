@@ -9,15 +9,14 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
 import { readInputRowsFromString } from '../../src/jobs/input-file.ts';
 import { openRevoker, type Revoker } from '../../src/open-revoker.ts';
 import type { InputRow } from '../../src/queue/producer.ts';
 import { startSandbox } from '../../src/sandbox/server.ts';
+import { runCli } from '../support/cli-run.ts';
 import { eventually, type Rig, reportOf, revokeSslRow, startRig, TEST_ENV } from '../support/pipeline.ts';
 import { deleteKeys, teardownStack, writeWorkerConfig } from '../support/worker-process.ts';
 
@@ -167,12 +166,10 @@ describe('pipeline: one batch id, one batch', () => {
     expect(recordedAtKill).toBeLessThan(ROWS);
 
     // batch status says what happened and how to finish.
-    const out: string[] = [];
-    const sink = new PassThrough();
-    sink.on('data', (chunk: Buffer) => out.push(chunk.toString()));
-    const io = { env: { ...TEST_ENV }, stdout: sink, stderr: sink };
-    expect(await main(['batch', 'status', 'cut', '--config', configFile], io)).toBe(0);
-    expect(out.join('')).toMatch(
+    const env = { ...TEST_ENV };
+    const status = await runCli(['batch', 'status', 'cut', '--config', configFile], env);
+    expect(status.code).toBe(0);
+    expect(status.text).toMatch(
       /did not finish \(enqueuing.*\n.*revoker submit .*rows\.csv --batch cut --resume/,
     );
 
@@ -183,12 +180,13 @@ describe('pipeline: one batch id, one batch', () => {
       'the killed submit’s lease to run out',
       20_000,
     );
-    out.length = 0;
-    expect(await main(['submit', input, '--config', configFile, '--batch', 'cut'], io)).toBe(2);
-    expect(out.join('')).toMatch(/--resume/);
+    const plain = await runCli(['submit', input, '--config', configFile, '--batch', 'cut'], env);
+    expect(plain.code).toBe(2);
+    expect(plain.text).toMatch(/--resume/);
 
-    out.length = 0;
-    expect(await main(['submit', input, '--config', configFile, '--batch', 'cut', '--resume'], io)).toBe(0);
+    expect(
+      (await runCli(['submit', input, '--config', configFile, '--batch', 'cut', '--resume'], env)).code,
+    ).toBe(0);
     expect((await revoker.batches.meta('cut'))?.state).toBe('submitted');
     const ids = await batchItemIds(revoker, 'cut');
     expect(ids).toHaveLength(ROWS);

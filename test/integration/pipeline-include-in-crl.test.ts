@@ -7,9 +7,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
+import { runCli } from '../support/cli-run.ts';
 import {
   type Rig,
   ROOMY_SANDBOX_LIMITS,
@@ -74,16 +73,7 @@ describe('pipeline: includeInCRL=N marks, it does not revoke', () => {
       input,
       'account,operation,orderNumber,serialNumber,codeReason,includeInCRL\nsectigo,sectigo.revokeCertificate,8100,AB12,1,N\n',
     );
-    let text = '';
-    const sink = new PassThrough();
-    sink.on('data', (chunk: Buffer) => {
-      text += chunk.toString();
-    });
-    const code = await main(['submit', input, '--config', config], {
-      env: rig.env,
-      stdout: sink,
-      stderr: sink,
-    });
+    const { code, text } = await runCli(['submit', input, '--config', config], rig.env);
     expect(code, text).toBe(0);
     expect(text).toMatch(
       /warning: row 2, includeInCRL: N with codeReason 1 \(key compromise\) only marks the certificate replaced[^\n]*\n(.|\n)*account sectigo: 1 real/,

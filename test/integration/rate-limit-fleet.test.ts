@@ -9,11 +9,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
 import { openRevoker } from '../../src/open-revoker.ts';
 import { startSandbox } from '../../src/sandbox/server.ts';
+import { runCli } from '../support/cli-run.ts';
 import {
   eventually,
   revokeSslRow,
@@ -33,15 +32,7 @@ import {
 const teardown = teardownStack();
 afterEach(() => teardown.run());
 
-async function cli(args: string[]) {
-  let text = '';
-  const sink = new PassThrough();
-  sink.on('data', (chunk: Buffer) => {
-    text += chunk.toString();
-  });
-  const code = await main(args, { env: { ...TEST_ENV }, stdout: sink, stderr: sink });
-  return { code, text };
-}
+const cli = (args: string[]) => runCli(args, { ...TEST_ENV });
 
 describe('rate limits the vendor actually sees', () => {
   it('two worker processes, one configured higher: never more than max in any sliding window', async () => {
