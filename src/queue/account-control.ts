@@ -92,8 +92,13 @@ export function createAccountControl(
       return until > now ? until : undefined;
     },
     async rateLimited(now) {
-      await redis.hsetnx(keys.rateLimitedSince, account, String(now));
-      return Number(await redis.hget(keys.rateLimitedSince, account)) || now;
+      // One round trip: set it if unset, and read what is there.
+      const replies = await redis
+        .multi()
+        .hsetnx(keys.rateLimitedSince, account, String(now))
+        .hget(keys.rateLimitedSince, account)
+        .exec();
+      return Number(replies?.[1]?.[1]) || now;
     },
     async served() {
       await redis.hdel(keys.rateLimitedSince, account);
