@@ -23,6 +23,8 @@ export interface RunWorkerOptions {
     WorkerPoolOptions,
     'shutdownGraceMs' | 'lockDurationMs' | 'stalledIntervalMs' | 'maxStalledCount' | 'sweepIntervalMs'
   >;
+  /** Listeners for the workers' calls, outcomes, halts and waits (metrics, webhooks). */
+  events?: WorkerPoolOptions['events'];
 }
 
 export async function runWorker(options: RunWorkerOptions): Promise<WorkerPool> {
@@ -75,6 +77,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerPool> 
     retentionMs: config.retention.days * 86_400_000,
     logger,
     ...options.tuning,
+    ...(options.events ? { events: options.events } : {}),
   });
   logger.info({ accounts: pool.accounts }, 'worker started');
   return pool;

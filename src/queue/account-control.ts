@@ -42,7 +42,8 @@ export interface AccountControl {
   rateLimited(now: number): Promise<number>;
   /** The vendor answered something other than "rate limited": the exhaustion clock restarts. */
   served(): Promise<void>;
-  halt(record: HaltRecord): Promise<void>;
+  /** Stores the reason (the first halt's stays) and pauses the queue; true when this call halted it. */
+  halt(record: HaltRecord): Promise<boolean>;
   resume(): Promise<void>;
   haltRecord(): Promise<HaltRecord | undefined>;
 }
@@ -105,8 +106,9 @@ export function createAccountControl(
     },
     async halt(record) {
       // The reason first: a paused queue without a reason would look like a manual pause.
-      await redis.hsetnx(keys.halts, account, JSON.stringify(record));
+      const first = await redis.hsetnx(keys.halts, account, JSON.stringify(record));
       await queue.pause();
+      return first === 1;
     },
     async resume() {
       await redis.multi().hdel(keys.halts, account).hdel(keys.rateLimitedSince, account).exec();

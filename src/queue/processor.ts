@@ -29,12 +29,14 @@ import {
   type AttemptRecord,
   appendAttempt,
   attemptFrom,
+  FINAL_OUTCOMES,
   type ItemRecord,
   type RecordOutcome,
 } from './item-record.ts';
 import { planStart } from './plan-start.ts';
 import { parseQueueJobData, type QueueJobData } from './queue-job.ts';
 import type { LockProof, ResultStore } from './result-store.ts';
+import type { WorkerEvents } from './worker-events.ts';
 
 /** Thrown for a transient outcome: BullMQ counts the attempt and retries with our backoff. */
 export class TransientVendorError extends Error {
@@ -76,6 +78,8 @@ export interface ProcessorDeps {
   logger: Logger;
   /** Aborted when the worker must stop at once (second signal, shutdown grace over). */
   signal: AbortSignal;
+  /** Listeners (metrics, webhooks): told of calls, final outcomes, halts and waits once on record. */
+  events?: WorkerEvents;
   now?: () => number;
 }
 
@@ -103,6 +107,16 @@ const NO_TEST_MODE_MESSAGE = 'not sent: the vendor has no test mode';
 
 export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string) => Promise<ProcessorResult> {
   const now = deps.now ?? Date.now;
+  const events = deps.events ?? {};
+  /** A listener's failure is logged; it never changes what happens to the job. */
+  const tell = async <E>(listener: ((event: E) => void | Promise<void>) | undefined, event: E) => {
+    if (!listener) return;
+    try {
+      await listener.call(events, event);
+    } catch (error) {
+      deps.logger.warn({ account: deps.accountName, err: String(error) }, 'worker event listener failed');
+    }
+  };
   // Built once: a job's rehearsal flag picks one (Sectigo sends test=Y exactly when it says so).
   const base = deps.runtime.account;
   const accountFor = {
@@ -229,6 +243,14 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
       },
       'vendor call',
     );
+    await tell(events.vendorCall, {
+      account: data.account,
+      operation: data.operation,
+      step,
+      code: outcome.code,
+      class: outcome.class,
+      latencyMs: outcome.latencyMs,
+    });
 
     if (outcome.class !== 'rate-limited' && now() - lastServedAt >= 1000) {
       lastServedAt = now();
@@ -456,6 +478,7 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
       return;
     }
     await deps.control.rateLimit(waitMs, at);
+    await tell(events.rateLimited, { account: deps.accountName, code: outcome.code, waitMs });
     const until = new Date(at + waitMs).toISOString().slice(11, 19);
     deps.logger.warn(
       { account: deps.accountName, code: outcome.code, waitMs, until },
@@ -465,11 +488,14 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
 
   /** The fault is ours or the account's: keep the job, stop the account, tell a person. */
   async function halt(jobId: string, reason: string, code: string): Promise<void> {
-    await deps.control.halt({ reason, code, jobId, at: now() });
+    const at = now();
+    const first = await deps.control.halt({ reason, code, jobId, at });
     deps.logger.error(
       { account: deps.accountName, code, jobId },
       `account ${deps.accountName} halted: ${reason}; fix it, then run: revoker account resume ${deps.accountName}`,
     );
+    // Jobs running beside it may halt the account too; the first one's reason is the one kept.
+    if (first) await tell(events.accountHalted, { account: deps.accountName, reason, code, jobId, at });
   }
 
   async function writeFinal(run: Run, record: ItemRecord): Promise<ProcessorResult> {
@@ -480,9 +506,23 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
    * Writes under the job's lock and answers the outcome the record holds afterwards: the one
    * written, or the one that refused it (a success on record is never overwritten).
    */
-  async function write(run: Pick<Run, 'jobId' | 'lock'>, record: ItemRecord): Promise<RecordOutcome> {
+  async function write(run: Pick<Run, 'job' | 'jobId' | 'lock'>, record: ItemRecord): Promise<RecordOutcome> {
     const result = await deps.results.write(run.jobId, record, { lock: run.lock });
-    if (result.status === 'ok') return record.outcome;
+    if (result.status === 'ok') {
+      if (FINAL_OUTCOMES.has(record.outcome)) {
+        // job.data as read: an INVALID_JOB may lack fields, and the listener gets what there is.
+        const data = run.job.data as Partial<QueueJobData>;
+        await tell(events.itemFinished, {
+          account: deps.accountName,
+          operation: data.operation ?? ('' as QueueJobData['operation']),
+          jobId: run.jobId,
+          batchId: data.batchId ?? '',
+          row: data.row ?? 0,
+          record,
+        });
+      }
+      return record.outcome;
+    }
     if (result.status === 'lock-lost') throw new LockLostError(run.jobId);
     deps.logger.warn(
       {

@@ -17,6 +17,7 @@ import type { KeySpace } from './keys.ts';
 import { type AccountRuntime, createProcessor } from './processor.ts';
 import { createRedis } from './redis-connection.ts';
 import { createResultStore } from './result-store.ts';
+import type { WorkerEvents } from './worker-events.ts';
 
 const PRUNE_EVERY_MS = 3_600_000;
 
@@ -67,6 +68,8 @@ export interface WorkerPoolOptions {
   retentionMs?: number;
   /** How often failed jobs are swept into the dead-letter queue. @defaultValue 30000 */
   sweepIntervalMs?: number;
+  /** Told of vendor calls, final outcomes, halts and rate-limit waits (metrics, webhooks). */
+  events?: WorkerEvents;
 }
 
 export interface WorkerPool {
@@ -134,6 +137,7 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
       control,
       logger,
       signal: abort.signal,
+      ...(options.events ? { events: options.events } : {}),
     });
     const connection = createRedis(options.redisUrl, 'worker');
     workerConnections.push(connection);

@@ -1,0 +1,80 @@
+/**
+ * What a worker tells the rest of the process while it runs jobs: every vendor call, every item
+ * that reaches a final outcome, every halt and rate-limit wait. Metrics and outcome webhooks
+ * listen here, so the processor knows nothing of either.
+ *
+ * A listener runs after the fact it reports is on record (the item record written, the halt
+ * stored). It may be async; the processor awaits it, and a listener that throws is logged, never
+ * allowed to change the job's fate.
+ */
+import type { OperationName } from '../vendors/operation.ts';
+import type { OutcomeClass } from '../vendors/outcome.ts';
+import type { ItemRecord } from './item-record.ts';
+
+export interface VendorCallEvent {
+  account: string;
+  operation: OperationName;
+  /** `call` (the operation itself), or a follow-up: `approve`, `poll`, `verify`, `send`. */
+  step: string;
+  /** The vendor's code or ours (`0`, `-21`, `201`, `CA_ERR_TIMEOUT`). */
+  code: string;
+  class: OutcomeClass;
+  latencyMs: number;
+}
+
+export interface ItemFinishedEvent {
+  account: string;
+  operation: OperationName;
+  jobId: string;
+  /** The batch whose job ran it (an item may be listed in later batches too). */
+  batchId: string;
+  row: number;
+  /** The final record as written. */
+  record: ItemRecord;
+}
+
+export interface AccountHaltedEvent {
+  account: string;
+  reason: string;
+  code: string;
+  jobId: string;
+  at: number;
+}
+
+export interface RateLimitedEvent {
+  account: string;
+  code: string;
+  waitMs: number;
+}
+
+export interface WorkerEvents {
+  vendorCall?(event: VendorCallEvent): void | Promise<void>;
+  itemFinished?(event: ItemFinishedEvent): void | Promise<void>;
+  accountHalted?(event: AccountHaltedEvent): void | Promise<void>;
+  rateLimited?(event: RateLimitedEvent): void | Promise<void>;
+}
+
+/**
+ * Several listeners as one (metrics and webhooks in one process). Each is told even when one
+ * before it throws; the failures are thrown together afterwards, for the processor to log.
+ */
+export function combineWorkerEvents(...all: readonly (WorkerEvents | undefined)[]): WorkerEvents {
+  const present = all.filter((e): e is WorkerEvents => e !== undefined);
+  const each = async (tell: (e: WorkerEvents) => void | Promise<void>): Promise<void> => {
+    const failures: unknown[] = [];
+    for (const e of present) {
+      try {
+        await tell(e);
+      } catch (error) {
+        failures.push(error);
+      }
+    }
+    if (failures.length > 0) throw new AggregateError(failures, 'worker event listeners failed');
+  };
+  return {
+    vendorCall: (event) => each((e) => e.vendorCall?.(event)),
+    itemFinished: (event) => each((e) => e.itemFinished?.(event)),
+    accountHalted: (event) => each((e) => e.accountHalted?.(event)),
+    rateLimited: (event) => each((e) => e.rateLimited?.(event)),
+  };
+}
