@@ -316,6 +316,79 @@ const accountSchema = z.discriminatedUnion('vendor', [sectigoAccountSchema, digi
 });
 
 // ---------------------------------------------------------------------------------------------
+// The HTTP API (`revoker serve`)
+
+/** What an API token may do: post work, read state, or act on it (replay, resume, the board). */
+export const API_SCOPES = ['submit', 'read', 'admin'] as const;
+export type ApiScope = (typeof API_SCOPES)[number];
+
+const apiTokenSchema = strictObject({
+  /** Names the caller in logs (never the token itself). */
+  name: z
+    .string({ error: 'expected a name for the token (it names the caller in logs)' })
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: 'token names are 1 to 64 letters, digits, ".", "_" or "-"' }),
+  /** The token itself, by reference only: `{ "env": "NAME" }` or `{ "file": "PATH" }`. */
+  token: secretRefSchema,
+  scopes: z
+    .array(z.enum(API_SCOPES, { error: 'expected "submit", "read" or "admin"' }), {
+      error: 'expected a list of scopes, e.g. ["submit", "read"]',
+    })
+    .min(1, { error: 'give at least one scope: "submit", "read" or "admin"' })
+    .refine((scopes) => new Set(scopes).size === scopes.length, { error: 'a scope is listed twice' }),
+});
+
+const apiSchema = strictObject({
+  /**
+   * `revoker serve --port` overrides it.
+   * @defaultValue 8080
+   */
+  port: z
+    .int({ error: 'expected a port number (0 to 65535)' })
+    .min(0, { error: 'expected a port number (0 to 65535)' })
+    .max(65_535, { error: 'expected a port number (0 to 65535)' })
+    .default(8080),
+  /**
+   * The address to bind; loopback unless told otherwise (`revoker serve --host 0.0.0.0`).
+   * @defaultValue `127.0.0.1`
+   */
+  host: nonEmptyString('a host name or address to bind, e.g. "127.0.0.1"').default('127.0.0.1'),
+  /**
+   * Largest JSON request body (an item, a replay request); a larger one is refused with 413.
+   * @defaultValue 1048576 (1 MiB)
+   */
+  bodyLimitBytes: positiveInt('a positive number of bytes').default(1_048_576),
+  /**
+   * Largest batch body (NDJSON or CSV, streamed: never held whole); a larger one is refused with
+   * 413 and nothing of it is enqueued. Separate from bodyLimitBytes because a batch of 100,000
+   * rows is ~15 MB, while a JSON body that size is a mistake or an attack.
+   * @defaultValue 268435456 (256 MiB)
+   */
+  batchBodyLimitBytes: positiveInt('a positive number of bytes').default(268_435_456),
+  /**
+   * How long an `Idempotency-Key` of `POST /v1/items` is remembered.
+   * @defaultValue 86400 (one day)
+   */
+  idempotencyTtlSeconds: positiveInt('a positive number of seconds').default(86_400),
+  /**
+   * Who may call the API: each token's name, the token (a secret reference) and its scopes.
+   * `revoker serve` refuses to start without one.
+   * @defaultValue `[]`
+   */
+  tokens: z
+    .array(apiTokenSchema, { error: 'expected a list of tokens' })
+    .default(() => [])
+    .superRefine((tokens, ctx) => {
+      const seen = new Set<string>();
+      tokens.forEach((token, i) => {
+        if (seen.has(token.name)) {
+          ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `"${token.name}" names two tokens` });
+        }
+        seen.add(token.name);
+      });
+    }),
+}).prefault({});
+
+// ---------------------------------------------------------------------------------------------
 // The whole file
 
 export const configSchema = strictObject({
@@ -370,6 +443,8 @@ export const configSchema = strictObject({
      */
     days: positiveInt().max(3650, { error: 'at most 3650' }).default(30),
   }).prefault({}),
+  /** `revoker serve`: where it listens, its body limits and the tokens that may call it. */
+  api: apiSchema,
 });
 
 /** What the config file (and the overrides) may hold, before defaults are filled in. */
@@ -527,6 +602,12 @@ function formatPath(path: readonly PropertyKey[]): string {
 }
 
 function literalSecretMessage(path: readonly PropertyKey[]): string {
+  if (path[0] === 'api') {
+    return (
+      'a token cannot be written in the config file: write { "env": "REVOKER_API_TOKEN" } and set that ' +
+      'environment variable, or { "file": "/run/secrets/revoker-api-token" } with the token as the file\'s content'
+    );
+  }
   const account = typeof path[1] === 'string' ? path[1] : 'ACCOUNT';
   const field = String(path[path.length - 1] ?? 'secret');
   const name = `REVOKER_${toEnvPart(account)}_${toEnvPart(field)}`;
@@ -616,6 +697,7 @@ function mergeLayers(base: Record<string, unknown>, top: object): Record<string,
 function resolveRelativePaths(config: z.output<typeof configSchema>, baseDir: string): void {
   const absolute = (path: string) => (isAbsolute(path) ? path : resolve(baseDir, path));
   const fixRef = (ref: SecretRef): SecretRef => ('file' in ref ? { file: absolute(ref.file) } : ref);
+  for (const token of config.api.tokens) token.token = fixRef(token.token);
   for (const account of Object.values(config.accounts)) {
     if (account.caFile !== undefined) account.caFile = absolute(account.caFile);
     if (account.vendor === 'digicert') {

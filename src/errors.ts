@@ -47,6 +47,26 @@ export const ErrorCodes = {
   HTTP_STATUS: 'http-<status>',
   /** Halt reason: only rate-limited answers for rateLimit.maxWaitMs (the vendor's quota may be spent). */
   RATE_LIMIT_EXHAUSTED: 'rate-limit-exhausted',
+  /** HTTP API 400: the request cannot be read (malformed JSON, a bad query or path parameter); the message names it. */
+  API_ERR_BAD_REQUEST: 'API_ERR_BAD_REQUEST',
+  /** HTTP API 401: no bearer token (or session), or one that is not configured. */
+  API_ERR_UNAUTHORIZED: 'API_ERR_UNAUTHORIZED',
+  /** HTTP API 403: the token is valid but lacks the scope the route needs. */
+  API_ERR_FORBIDDEN: 'API_ERR_FORBIDDEN',
+  /** HTTP API 400: a token was sent in the query string (it would end up in logs and proxies). */
+  API_ERR_TOKEN_IN_QUERY: 'API_ERR_TOKEN_IN_QUERY',
+  /** HTTP API 404: no such route, batch, item, dead-letter entry or account. */
+  API_ERR_NOT_FOUND: 'API_ERR_NOT_FOUND',
+  /** HTTP API 413: the body is larger than api.bodyLimitBytes (api.batchBodyLimitBytes for batches). */
+  API_ERR_BODY_TOO_LARGE: 'API_ERR_BODY_TOO_LARGE',
+  /** HTTP API 415: the Content-Type is not one the route reads. */
+  API_ERR_UNSUPPORTED_MEDIA_TYPE: 'API_ERR_UNSUPPORTED_MEDIA_TYPE',
+  /** HTTP API 409: a request with this Idempotency-Key is still being handled. */
+  API_ERR_IDEMPOTENCY_IN_FLIGHT: 'API_ERR_IDEMPOTENCY_IN_FLIGHT',
+  /** HTTP API 422: this Idempotency-Key was used for a different item. */
+  API_ERR_IDEMPOTENCY_KEY_REUSED: 'API_ERR_IDEMPOTENCY_KEY_REUSED',
+  /** HTTP API 500: an error of ours; the log has it under the request id the answer names. */
+  API_ERR_INTERNAL: 'API_ERR_INTERNAL',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

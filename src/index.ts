@@ -41,6 +41,7 @@ export async function createProducer(options: CreateProducerOptions = {}): Promi
     }));
   const revoker = await openRevoker(config, options.name ? { producerName: options.name } : {});
   return {
+    validate: (item, validateOptions) => revoker.producer.validate(item, validateOptions),
     submit: (rows, submitOptions) => revoker.producer.submit(rows, submitOptions),
     revoke: (item, o) => revoker.producer.revoke(item, o),
     replace: (item, o) => revoker.producer.replace(item, o),

@@ -22,6 +22,9 @@ export const SECRET_FIELD_NAMES = [
   'X-DC-DEVKEY',
   'authorization',
   'Authorization',
+  // A board session cookie is as good as the token that opened it.
+  'cookie',
+  'set-cookie',
 ] as const;
 
 // pino's wildcards match one level each: list the depths log calls reach (`{ req: { headers } }`

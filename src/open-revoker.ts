@@ -12,6 +12,9 @@ import { type PruneOptions, type PruneResult, pruneBatches } from './queue/batch
 import { type BatchReader, createBatchReader } from './queue/batch-report.ts';
 import { createBatchStore } from './queue/batch-store.ts';
 import { createDeadLetter, type DeadLetter } from './queue/dead-letter.ts';
+import { type FleetSnapshot, readFleetSnapshot } from './queue/fleet-snapshot.ts';
+import { createIdempotencyStore, type IdempotencyStore } from './queue/idempotency-store.ts';
+import { type ItemStatus, readItemStatus } from './queue/item-status.ts';
 import { accountJobOptions, QUEUE_STREAMS } from './queue/job-options.ts';
 import { type KeySpace, keySpace } from './queue/keys.ts';
 import { createProducer, type Producer } from './queue/producer.ts';
@@ -46,6 +49,18 @@ export interface Revoker {
   /** A warning about Redis's configuration, if any (eviction policy). */
   readonly redisWarning: string | undefined;
   accountStatus(): Promise<AccountStatus[]>;
+  /** Every account: the configured ones, then any other with a queue in Redis (SCAN: not for hot paths). */
+  accountNames(): Promise<string[]>;
+  /** One item by job id (its record, or its job still waiting); undefined when neither exists. */
+  item(jobId: string): Promise<ItemStatus | undefined>;
+  /** The BullMQ queue of an account (for dashboards: the queue layer's own calls go through the handle). */
+  accountQueue(account: string): Queue;
+  /** The dead-letter queue itself (for dashboards). */
+  readonly deadLetterQueue: Queue;
+  /** The whole fleet's jobs, halts, limits and dead-letter size (metrics gauges), for these accounts. */
+  fleetSnapshot(accounts: readonly string[]): Promise<FleetSnapshot>;
+  /** Idempotency keys of single items sent over HTTP, remembered for `ttlSeconds`. */
+  idempotency(ttlSeconds: number): IdempotencyStore;
   /** Worker processes connected to an account's queue now. */
   workerCount(account: string): Promise<number>;
   /** Removes batches (and their records) whose last item finished before `cutoff` (retention). */
@@ -115,12 +130,29 @@ export async function openRevoker(config: RevokerConfig, open: OpenOptions = {})
     },
   });
 
+  const accountNames = async () => [
+    ...new Set([...Object.keys(config.accounts), ...(await accountsWithQueues(redis, keys))]),
+  ];
+
   return {
     config,
     keys,
     redis,
     producer,
     redisWarning,
+    deadLetterQueue: dlqQueue,
+    accountQueue: queueFor,
+    accountNames,
+    item: (jobId) => readItemStatus({ results, accountQueue: queueFor }, jobId),
+    fleetSnapshot: (accounts) =>
+      readFleetSnapshot({
+        redis,
+        keys,
+        accountQueue: queueFor,
+        accounts: async () => accounts,
+        deadLetterSize: () => deadLetter.count(),
+      }),
+    idempotency: (ttlSeconds) => createIdempotencyStore(redis, keys, ttlSeconds),
     batches: createBatchReader(createBatchStore(redis, keys), results),
     deadLetter,
     account: (name) => createAccountControl(name, queueFor(name), redis, keys),
@@ -129,10 +161,7 @@ export async function openRevoker(config: RevokerConfig, open: OpenOptions = {})
       pruneBatches({ redis, keys, batches: createBatchStore(redis, keys), results }, options),
     async accountStatus() {
       const statuses: AccountStatus[] = [];
-      const names = [
-        ...new Set([...Object.keys(config.accounts), ...(await accountsWithQueues(redis, keys))]),
-      ];
-      for (const name of names) {
+      for (const name of await accountNames()) {
         const account = Object.hasOwn(config.accounts, name) ? config.accounts[name] : undefined;
         const queue = queueFor(name);
         const control = createAccountControl(name, queue, redis, keys);

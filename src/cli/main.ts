@@ -10,6 +10,7 @@ import { demoCommand } from './demo-command.ts';
 import { dlqCommand } from './dlq-command.ts';
 import { reportError } from './exit-codes.ts';
 import { sandboxCommand } from './sandbox-command.ts';
+import { serveCommand } from './serve-command.ts';
 import type { CommandEnv } from './shared-options.ts';
 import { submitCommand } from './submit-command.ts';
 import { workerCommand } from './worker-command.ts';
@@ -33,6 +34,7 @@ export async function main(argv: readonly string[], io: Partial<CommandEnv> = {}
     })
     .addCommand(submitCommand(env, setExit))
     .addCommand(workerCommand(env, setExit))
+    .addCommand(serveCommand(env, setExit))
     .addCommand(batchCommand(env, setExit))
     .addCommand(accountCommand(env, setExit))
     .addCommand(dlqCommand(env, setExit))

@@ -33,6 +33,11 @@ export interface KeySpace {
   replayClaim(jobId: string): string;
   /** String with a TTL: the worker pruning finished batches this hour holds it. */
   pruneLock: string;
+  /**
+   * String with a TTL: what an HTTP `Idempotency-Key` was first used for. `keyHash` is the key's
+   * SHA-256 (a caller's key may be long or odd; the hash is neither).
+   */
+  idempotency(keyHash: string): string;
   /** Sorted set of batch ids by creation time. */
   batches: string;
 }
@@ -56,6 +61,7 @@ export function keySpace(prefix: string): KeySpace {
     batchLease: (batchId) => key('batch', batchId, 'lease'),
     replayClaim: (jobId) => key('replay', jobId),
     pruneLock: key('prune-lock'),
+    idempotency: (keyHash) => key('idempotency', keyHash),
     batches: key('batches'),
   };
 }

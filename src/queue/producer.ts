@@ -12,6 +12,7 @@ import { RevokerError } from '../errors.ts';
 import {
   type InputRow,
   type RowError,
+  type RowResult,
   rowWarnings,
   type ValidationContext,
   type ValidItem,
@@ -20,7 +21,7 @@ import {
 import type { OperationName } from '../vendors/operation.ts';
 import { type BatchMeta, createBatchStore, type InvalidRow } from './batch-store.ts';
 import type { DeadLetter } from './dead-letter.ts';
-import { FINAL_OUTCOMES, type ItemRecord } from './item-record.ts';
+import { FINAL_OUTCOMES, type ItemOutcome, type ItemRecord } from './item-record.ts';
 import { accountJobOptions, QUEUE_STREAMS, type RetrySettings } from './job-options.ts';
 import type { KeySpace } from './keys.ts';
 import type { QueueJobData } from './queue-job.ts';
@@ -101,18 +102,24 @@ export interface SingleItem {
   params: Record<string, unknown>;
 }
 
+/** What happened to one item sent with revoke() / replace(). */
+export type SingleResult = SubmitSummary & {
+  jobId: string;
+  /** The item's outcome right after the call: `in-progress` for new work, else the one on record. */
+  outcome: ItemOutcome;
+};
+
 export interface Producer {
+  /**
+   * Checks one item exactly as submit would, without enqueuing anything: the valid item (its
+   * normalised parameters and job id) or every error naming its field.
+   */
+  validate(item: Record<string, unknown>, options?: Pick<SubmitOptions, 'rehearsal'>): RowResult;
   submit(rows: Iterable<InputRow> | AsyncIterable<InputRow>, options?: SubmitOptions): Promise<SubmitSummary>;
   /** One revocation (event-driven use); returns its batch and job id. */
-  revoke(
-    item: SingleItem,
-    options?: Omit<SubmitOptions, 'skipInvalid'>,
-  ): Promise<SubmitSummary & { jobId: string }>;
+  revoke(item: SingleItem, options?: Omit<SubmitOptions, 'skipInvalid'>): Promise<SingleResult>;
   /** One replacement (`sectigo.replaceSMIME`). */
-  replace(
-    item: SingleItem,
-    options?: Omit<SubmitOptions, 'skipInvalid'>,
-  ): Promise<SubmitSummary & { jobId: string }>;
+  replace(item: SingleItem, options?: Omit<SubmitOptions, 'skipInvalid'>): Promise<SingleResult>;
   close(): Promise<void>;
 }
 
@@ -406,7 +413,7 @@ export function createProducer(options: ProducerOptions): Producer {
     item: SingleItem,
     kind: 'revoke' | 'replace',
     submitOptions: Omit<SubmitOptions, 'skipInvalid'> = {},
-  ): Promise<SubmitSummary & { jobId: string }> {
+  ): Promise<SingleResult> {
     const isReplace = item.operation === 'sectigo.replaceSMIME';
     if ((kind === 'replace') !== isReplace) {
       throw new RevokerError('INPUT_ERR_INVALID', `operation: ${item.operation} is not a ${kind} operation`);
@@ -419,7 +426,9 @@ export function createProducer(options: ProducerOptions): Producer {
     if (submitOptions.batchId !== undefined) {
       const summary = await submit([row], { source: 'library', ...submitOptions });
       const [ref] = await batches.readItems(summary.batchId, 0, 1);
-      return { ...summary, jobId: ref?.jobId ?? '' };
+      const jobId = ref?.jobId ?? '';
+      const record = jobId === '' ? undefined : await results.get(jobId);
+      return { ...summary, jobId, outcome: outcomeAfter(record, summary.retried > 0) };
     }
     return joinDailyBatch(row, submitOptions);
   }
@@ -431,7 +440,7 @@ export function createProducer(options: ProducerOptions): Producer {
   async function joinDailyBatch(
     row: InputRow,
     submitOptions: Omit<SubmitOptions, 'skipInvalid'>,
-  ): Promise<SubmitSummary & { jobId: string }> {
+  ): Promise<SingleResult> {
     const validation = withRehearsal(options.validation, submitOptions);
     const result = validateInputRow(row, validation);
     if (!result.ok) {
@@ -482,15 +491,22 @@ export function createProducer(options: ProducerOptions): Producer {
     if (record && FINAL_OUTCOMES.has(record.outcome)) {
       if (runsAgain(record, submitOptions) && options.deadLetter) {
         const again = await options.deadLetter.retry(valid.jobId, data);
-        return { ...summary, ...(again.ok ? { retried: 1 } : { alreadyFinished: 1 }), jobId: valid.jobId };
+        return {
+          ...summary,
+          ...(again.ok ? { retried: 1 } : { alreadyFinished: 1 }),
+          jobId: valid.jobId,
+          outcome: outcomeAfter(again.ok ? undefined : record, again.ok),
+        };
       }
-      return { ...summary, alreadyFinished: 1, jobId: valid.jobId };
+      return { ...summary, alreadyFinished: 1, jobId: valid.jobId, outcome: record.outcome };
     }
     await queueFor(valid.account).add(valid.operation, data, { ...jobOptions, jobId: valid.jobId });
-    return { ...summary, enqueued: 1, jobId: valid.jobId };
+    return { ...summary, enqueued: 1, jobId: valid.jobId, outcome: outcomeAfter(record, false) };
   }
 
   return {
+    validate: (raw, validateOptions = {}) =>
+      validateInputRow({ rowNumber: 1, raw }, withRehearsal(options.validation, validateOptions)),
     submit,
     revoke: (item, o) => single(item, 'revoke', o),
     replace: (item, o) => single(item, 'replace', o),
@@ -499,6 +515,12 @@ export function createProducer(options: ProducerOptions): Producer {
       queues.clear();
     },
   };
+}
+
+/** An item's outcome once a single item was handed over: new or reopened work is in progress. */
+function outcomeAfter(record: ItemRecord | undefined, reopened: boolean): ItemOutcome {
+  if (reopened || record === undefined) return 'in-progress';
+  return record.outcome;
 }
 
 /** A submission's validation rules: `rehearsal` makes every item of it a rehearsal. */

@@ -39,6 +39,14 @@ describe('parseConfig: defaults', () => {
       accounts: {},
       retry: { attempts: 8, baseDelayMs: 1000, maxDelayMs: 300_000 },
       retention: { days: 30 },
+      api: {
+        port: 8080,
+        host: '127.0.0.1',
+        bodyLimitBytes: 1_048_576,
+        batchBodyLimitBytes: 268_435_456,
+        idempotencyTtlSeconds: 86_400,
+        tokens: [],
+      },
     });
   });
 

@@ -1,0 +1,105 @@
+/**
+ * The API's tokens: resolved once at start-up from their secret references (src/secrets.ts), kept
+ * in memory only, and compared in constant time. A token is never logged, stored in Redis, put in
+ * a cookie or sent back; callers are named in logs by the token's configured name.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { ApiScope, RevokerConfig } from '../config.ts';
+import { RevokerError } from '../errors.ts';
+import { resolveSecret, type SecretDeps } from '../secrets.ts';
+
+/** Who is calling: a configured token's name and what it may do. */
+export interface ApiCaller {
+  readonly name: string;
+  readonly scopes: ReadonlySet<ApiScope>;
+}
+
+export interface TokenBook {
+  /** The caller a presented token belongs to, compared in constant time; undefined for none. */
+  match(presented: string): ApiCaller | undefined;
+}
+
+/**
+ * Shorter tokens are refused at start-up: a token is all that stands between the network and
+ * revoking a fleet's certificates. 32 characters of base64 are 192 bits.
+ */
+export const MIN_TOKEN_LENGTH = 32;
+
+const EXAMPLE_TOKEN_CONFIG =
+  '"api": { "tokens": [ { "name": "pipeline", "token": { "env": "REVOKER_API_TOKEN" }, "scopes": ["submit", "read"] } ] }';
+
+/**
+ * Resolves every token of `api.tokens`, reporting every problem at once: none configured, a
+ * reference that does not resolve, a token that is too short, one token under two names.
+ */
+export async function resolveApiTokens(api: RevokerConfig['api'], deps: SecretDeps): Promise<TokenBook> {
+  if (api.tokens.length === 0) {
+    throw new RevokerError(
+      'CONFIG_ERR_INVALID',
+      `api.tokens: revoker serve needs at least one API token, and the config names none. Add one, e.g.\n  ${EXAMPLE_TOKEN_CONFIG}\n` +
+        'and set REVOKER_API_TOKEN to a long random value (openssl rand -base64 32)',
+      { details: { field: 'api.tokens' } },
+    );
+  }
+  const problems: string[] = [];
+  const entries: { name: string; digest: Buffer; scopes: ReadonlySet<ApiScope> }[] = [];
+  for (const [i, configured] of api.tokens.entries()) {
+    const field = `api.tokens[${i}].token`;
+    let value: string;
+    try {
+      value = await resolveSecret(configured.token, deps, field);
+    } catch (error) {
+      if (!(error instanceof RevokerError)) throw error;
+      problems.push(error.message);
+      continue;
+    }
+    if (value.length < MIN_TOKEN_LENGTH) {
+      problems.push(
+        `${field} ("${configured.name}"): the token has ${value.length} characters; use at least ${MIN_TOKEN_LENGTH} random ones (openssl rand -base64 32)`,
+      );
+      continue;
+    }
+    const digest = sha256(value);
+    const twin = entries.find((e) => timingSafeEqual(e.digest, digest));
+    if (twin) {
+      problems.push(
+        `${field} ("${configured.name}"): the same token as "${twin.name}"; give each caller its own`,
+      );
+      continue;
+    }
+    entries.push({ name: configured.name, digest, scopes: new Set(configured.scopes) });
+  }
+  if (problems.length > 0) {
+    throw new RevokerError(
+      'CONFIG_ERR_SECRET',
+      problems.length === 1
+        ? problems[0]!
+        : `${problems.length} API tokens cannot be used:\n${problems.map((p) => `  ${p}`).join('\n')}`,
+      { details: { field: 'api.tokens' } },
+    );
+  }
+  return tokenBook(entries);
+}
+
+function tokenBook(
+  entries: readonly { name: string; digest: Buffer; scopes: ReadonlySet<ApiScope> }[],
+): TokenBook {
+  return {
+    match(presented) {
+      // Digests have one length whatever was presented, so timingSafeEqual never throws and the
+      // time taken says nothing of the tokens; every entry is compared, the match or not.
+      const digest = sha256(presented);
+      let found: ApiCaller | undefined;
+      for (const entry of entries) {
+        if (timingSafeEqual(entry.digest, digest) && found === undefined) {
+          found = { name: entry.name, scopes: entry.scopes };
+        }
+      }
+      return found;
+    },
+  };
+}
+
+function sha256(text: string): Buffer {
+  return createHash('sha256').update(text, 'utf8').digest();
+}

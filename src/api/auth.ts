@@ -1,0 +1,119 @@
+/**
+ * Who may call what: `Authorization: Bearer <token>` against the configured tokens (api-tokens.ts,
+ * constant time), 401 without a token or with a wrong one, 403 for a token without the route's
+ * scope (`submit` to post work, `read` to get, `admin` for replay, resume and acting on the board).
+ *
+ * A token in a query string is refused on every route, before anything else happens: URLs end up
+ * in access logs, proxies and browser history. (request-log.ts keeps it out of our own log.)
+ */
+import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
+import type { ApiScope } from '../config.ts';
+import { ErrorCodes } from '../errors.ts';
+import type { ApiCaller, TokenBook } from './api-tokens.ts';
+import { apiError, sendError } from './error-reply.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The authenticated caller (null until a route's auth hook has run, or on public routes). */
+    caller: ApiCaller | null;
+  }
+}
+
+/** Query parameter names that carry credentials by convention (compared without case). */
+export const TOKEN_QUERY_NAMES: ReadonlySet<string> = new Set([
+  'token',
+  'access_token',
+  'accesstoken',
+  'api_key',
+  'apikey',
+  'api-key',
+  'auth',
+  'authorization',
+  'bearer',
+  'jwt',
+  'session',
+  'password',
+  'secret',
+]);
+
+export type Authentication =
+  | { ok: true; caller: ApiCaller }
+  | { ok: false; reason: 'missing' | 'malformed' | 'unknown' };
+
+/** The caller of a request's bearer token, if it has a good one. */
+export function bearerCaller(request: FastifyRequest, tokens: TokenBook): Authentication {
+  const header = request.headers.authorization;
+  if (header === undefined || header === '') return { ok: false, reason: 'missing' };
+  const match = /^Bearer[ ]+([^\s]+)\s*$/i.exec(header);
+  if (!match) return { ok: false, reason: 'malformed' };
+  const caller = tokens.match(match[1]!);
+  return caller ? { ok: true, caller } : { ok: false, reason: 'unknown' };
+}
+
+const UNAUTHORIZED_MESSAGES: Record<Exclude<Authentication, { ok: true }>['reason'], string> = {
+  missing: 'send a configured API token: Authorization: Bearer <token>',
+  malformed: 'the Authorization header must be "Bearer <token>"',
+  unknown: 'the bearer token is not one of api.tokens',
+};
+
+export function sendUnauthorized(
+  reply: FastifyReply,
+  reason: Exclude<Authentication, { ok: true }>['reason'],
+): FastifyReply {
+  reply.log.warn({ reason, route: reply.request.routeOptions.url }, 'unauthenticated request refused');
+  reply.header(
+    'www-authenticate',
+    reason === 'missing' ? 'Bearer realm="revoker"' : 'Bearer realm="revoker", error="invalid_token"',
+  );
+  return sendError(reply, apiError(ErrorCodes.API_ERR_UNAUTHORIZED, UNAUTHORIZED_MESSAGES[reason]));
+}
+
+export function sendForbidden(reply: FastifyReply, caller: ApiCaller, scope: ApiScope): FastifyReply {
+  const route = `${reply.request.method} ${reply.request.routeOptions.url ?? reply.request.url.split('?')[0]}`;
+  reply.log.warn({ caller: caller.name, scope, route }, 'request refused: scope missing');
+  return sendError(
+    reply,
+    apiError(
+      ErrorCodes.API_ERR_FORBIDDEN,
+      `token "${caller.name}" lacks the "${scope}" scope that ${route} needs (its scopes: ${[...caller.scopes].join(', ')})`,
+    ),
+  );
+}
+
+/** A route hook: the request needs a bearer token with `scope`. */
+export function requireScope(tokens: TokenBook, scope: ApiScope): onRequestHookHandler {
+  return async (request, reply) => {
+    const auth = bearerCaller(request, tokens);
+    if (!auth.ok) return sendUnauthorized(reply, auth.reason);
+    if (!auth.caller.scopes.has(scope)) return sendForbidden(reply, auth.caller, scope);
+    request.caller = auth.caller;
+  };
+}
+
+/** Whether a query string carries a token: a credential's name, or a configured token as any value. */
+export function tokenInQuery(query: unknown, tokens: TokenBook): string | undefined {
+  if (typeof query !== 'object' || query === null) return undefined;
+  for (const [name, value] of Object.entries(query)) {
+    if (TOKEN_QUERY_NAMES.has(name.toLowerCase())) return name;
+    const values = Array.isArray(value) ? value : [value];
+    if (values.some((v) => typeof v === 'string' && tokens.match(v) !== undefined)) return name;
+  }
+  return undefined;
+}
+
+/** The global hook: a token in the query string is refused on every route, public ones too. */
+export function refuseTokenInQuery(tokens: TokenBook): onRequestHookHandler {
+  return async (request, reply) => {
+    const name = tokenInQuery(request.query, tokens);
+    if (name === undefined) return;
+    request.log.warn({ parameter: name }, 'token in query string refused');
+    return sendError(
+      reply,
+      apiError(
+        ErrorCodes.API_ERR_TOKEN_IN_QUERY,
+        `query parameter ${name}: tokens are refused in query strings (they end up in logs, proxies and ` +
+          'browser history); send Authorization: Bearer <token>, and treat this token as exposed',
+      ),
+    );
+  };
+}
