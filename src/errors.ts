@@ -53,8 +53,8 @@ export const ErrorCodes = {
   API_ERR_UNAUTHORIZED: 'API_ERR_UNAUTHORIZED',
   /** HTTP API 403: the token is valid but lacks the scope the route needs. */
   API_ERR_FORBIDDEN: 'API_ERR_FORBIDDEN',
-  /** HTTP API 400: a token was sent in the query string (it would end up in logs and proxies). */
-  API_ERR_TOKEN_IN_QUERY: 'API_ERR_TOKEN_IN_QUERY',
+  /** HTTP API 400: a token was sent in the URL, its query string or its path (it would end up in logs and proxies). */
+  API_ERR_TOKEN_IN_URL: 'API_ERR_TOKEN_IN_URL',
   /** HTTP API 404: no such route, batch, item, dead-letter entry or account. */
   API_ERR_NOT_FOUND: 'API_ERR_NOT_FOUND',
   /** HTTP API 413: the body is larger than api.bodyLimitBytes (api.batchBodyLimitBytes for batches). */

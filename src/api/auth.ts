@@ -3,8 +3,10 @@
  * constant time), 401 without a token or with a wrong one, 403 for a token without the route's
  * scope (`submit` to post work, `read` to get, `admin` for replay, resume and acting on the board).
  *
- * A token in a query string is refused on every route, before anything else happens: URLs end up
- * in access logs, proxies and browser history. (request-log.ts keeps it out of our own log.)
+ * A token in the URL (its query string, or a path segment) is refused on every route, before
+ * anything else happens: URLs end up in access logs, proxies and browser history, and a route
+ * that echoes an id ("no such item …") must never echo a token. (request-log.ts keeps it out of
+ * our own request log, which is written before any hook runs.)
  */
 import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { ApiScope } from '../config.ts';
@@ -90,30 +92,46 @@ export function requireScope(tokens: TokenBook, scope: ApiScope): onRequestHookH
   };
 }
 
-/** Whether a query string carries a token: a credential's name, or a configured token as any value. */
-export function tokenInQuery(query: unknown, tokens: TokenBook): string | undefined {
-  if (typeof query !== 'object' || query === null) return undefined;
-  for (const [name, value] of Object.entries(query)) {
-    if (TOKEN_QUERY_NAMES.has(name.toLowerCase())) return name;
-    const values = Array.isArray(value) ? value : [value];
-    if (values.some((v) => typeof v === 'string' && tokens.match(v) !== undefined)) return name;
+/**
+ * Where a URL carries a token: a query parameter with a credential's name or a configured token as
+ * its value (`query parameter NAME`), or a path segment that is a configured token (`the path`).
+ */
+export function tokenInUrl(url: string, tokens: TokenBook): string | undefined {
+  const mark = url.indexOf('?');
+  const path = mark === -1 ? url : url.slice(0, mark);
+  for (const segment of path.split('/')) {
+    if (segment !== '' && tokens.match(safeDecode(segment)) !== undefined) return 'the path';
+  }
+  if (mark === -1) return undefined;
+  for (const [name, value] of new URLSearchParams(url.slice(mark + 1))) {
+    if (TOKEN_QUERY_NAMES.has(name.toLowerCase()) || tokens.match(value) !== undefined) {
+      return `query parameter ${name}`;
+    }
   }
   return undefined;
 }
 
-/** The global hook: a token in the query string is refused on every route, public ones too. */
-export function refuseTokenInQuery(tokens: TokenBook): onRequestHookHandler {
+/** The global hook: a token in the URL is refused on every route, public ones too. */
+export function refuseTokenInUrl(tokens: TokenBook): onRequestHookHandler {
   return async (request, reply) => {
-    const name = tokenInQuery(request.query, tokens);
-    if (name === undefined) return;
-    request.log.warn({ parameter: name }, 'token in query string refused');
+    const where = tokenInUrl(request.url, tokens);
+    if (where === undefined) return;
+    request.log.warn({ where }, 'token in URL refused');
     return sendError(
       reply,
       apiError(
-        ErrorCodes.API_ERR_TOKEN_IN_QUERY,
-        `query parameter ${name}: tokens are refused in query strings (they end up in logs, proxies and ` +
-          'browser history); send Authorization: Bearer <token>, and treat this token as exposed',
+        ErrorCodes.API_ERR_TOKEN_IN_URL,
+        `${where}: tokens are refused in URLs (they end up in logs, proxies and browser history); ` +
+          'send Authorization: Bearer <token>, and treat this token as exposed',
       ),
     );
   };
+}
+
+export function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }

@@ -20,7 +20,7 @@ import type { ErrorBody } from './schemas.ts';
 const STATUS_OF: Partial<Record<ErrorCode, number>> = {
   INPUT_ERR_INVALID: 422,
   API_ERR_BAD_REQUEST: 400,
-  API_ERR_TOKEN_IN_QUERY: 400,
+  API_ERR_TOKEN_IN_URL: 400,
   API_ERR_UNAUTHORIZED: 401,
   API_ERR_FORBIDDEN: 403,
   API_ERR_NOT_FOUND: 404,

@@ -7,7 +7,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import type { TokenBook } from './api-tokens.ts';
-import { TOKEN_QUERY_NAMES } from './auth.ts';
+import { safeDecode, TOKEN_QUERY_NAMES } from './auth.ts';
 
 const LOGGED_HEADERS = [
   'host',
@@ -59,12 +59,4 @@ export function safeUrl(url: string, tokens: TokenBook): string {
     safe.append(name, secret ? CENSORED : value);
   }
   return `${safePath}?${safe.toString()}`;
-}
-
-function safeDecode(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
 }

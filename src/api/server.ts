@@ -12,7 +12,7 @@ import type { Logger } from '../logger.ts';
 import type { RevokerMetrics } from '../metrics/revoker-metrics.ts';
 import type { Revoker } from '../open-revoker.ts';
 import type { TokenBook } from './api-tokens.ts';
-import { refuseTokenInQuery } from './auth.ts';
+import { refuseTokenInUrl } from './auth.ts';
 import { registerBoard } from './board/board.ts';
 import { createSessionStore, type SessionStore } from './board/sessions.ts';
 import { installErrorReplies } from './error-reply.ts';
@@ -60,7 +60,7 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('caller', null);
   installErrorReplies(app);
-  app.addHook('onRequest', refuseTokenInQuery(tokens));
+  app.addHook('onRequest', refuseTokenInUrl(tokens));
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
     reply.header('x-content-type-options', 'nosniff');
