@@ -70,7 +70,7 @@ export const itemRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { revoke
       if (key !== undefined) {
         const checked = revoker.producer.validate(request.body);
         if (!checked.ok) throw invalidItem(checked.errors);
-        fingerprint = fingerprintOf(checked.item);
+        fingerprint = itemFingerprint(checked.item);
         const claim = await idempotency.claim(key, fingerprint);
         if (claim.status === 'mismatch') {
           throw apiError(
@@ -150,7 +150,7 @@ function invalidItem(errors: RowError[]): RevokerError {
 }
 
 /** The item as validated: two bodies that say the same thing have one fingerprint. */
-function fingerprintOf(item: ValidItem): string {
+export function itemFingerprint(item: ValidItem): string {
   const params = Object.fromEntries(Object.entries(item.params).sort(([a], [b]) => a.localeCompare(b)));
   return createHash('sha256')
     .update(JSON.stringify([item.jobId, params, item.rehearsal]))
