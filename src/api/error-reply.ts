@@ -167,16 +167,31 @@ function shortened(message: string): string {
   return `${lines.slice(0, MESSAGE_LINES).join('\n')}\n  … ${lines.length - MESSAGE_LINES} more in details.errors`;
 }
 
+interface ValidationIssue {
+  keyword?: string;
+  instancePath: string;
+  message?: string;
+  params?: Record<string, unknown>;
+}
+
 function validationBody(
-  error: { validation: { instancePath: string; message?: string }[]; validationContext?: string },
+  error: { validation: ValidationIssue[]; validationContext?: string },
   request: FastifyRequest,
   config: FastifyContextConfig,
 ): ErrorBody {
   const where = error.validationContext ?? 'body';
-  const issues = error.validation.map((v) => ({
-    field: v.instancePath.replace(/^\//, '').replace(/\//g, '.'),
-    message: v.message ?? 'invalid',
-  }));
+  const issues = error.validation.flatMap((v) => {
+    const at = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
+    // An unknown field is the field's fault, not the object's: name it.
+    const keys = v.keyword === 'unrecognized_keys' ? v.params?.keys : undefined;
+    if (Array.isArray(keys) && keys.length > 0) {
+      return keys.map((key) => ({
+        field: at === '' ? String(key) : `${at}.${String(key)}`,
+        message: 'unknown field',
+      }));
+    }
+    return [{ field: at, message: v.message ?? 'invalid' }];
+  });
   if (where === 'body' && issues.every((i) => i.field !== '')) {
     // A JSON object with fields that are wrong: the row is at fault, as in `revoker submit`.
     const errors = issues.map((i) => ({ ...(config.bodyIsRow ? { row: 1 } : {}), ...i }));
