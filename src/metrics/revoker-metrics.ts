@@ -104,8 +104,8 @@ function registerFleetGauges(
     if (last === undefined || now - last.at > SNAPSHOT_REUSE_MS) {
       last = {
         at: now,
-        // A Redis that does not answer costs the fleet gauges, never the scrape: the process
-        // metrics and counters are still worth having (and say the process is alive).
+        // A Redis that does not answer costs the fleet gauges (left out; the dead-letter size is
+        // NaN), never the scrape: the process metrics and counters are still worth having.
         snapshot: read().catch((error: unknown) => {
           onError?.(error);
           return undefined;
@@ -160,9 +160,8 @@ function registerFleetGauges(
     help: 'Entries in the dead-letter queue, read from Redis when scraped',
     registers: [registry],
     async collect() {
-      this.reset();
-      const read = await snapshot();
-      if (read !== undefined) this.set(read.deadLetterSize);
+      // A gauge without labels always has a value: NaN says "unknown" where 0 would say "empty".
+      this.set((await snapshot())?.deadLetterSize ?? Number.NaN);
     },
   });
 }
