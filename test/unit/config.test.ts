@@ -435,3 +435,75 @@ describe('loadConfig', () => {
     expect((await loadConfig({ path: '/c.json', env: {}, readFile: fs.readFile })).retry.attempts).toBe(3);
   });
 });
+
+describe('parseConfig: the api section (revoker serve)', () => {
+  const token = (extra: Record<string, unknown> = {}) => ({
+    name: 'pipeline',
+    token: { env: 'REVOKER_API_TOKEN' },
+    scopes: ['submit', 'read'],
+    ...extra,
+  });
+
+  it('takes tokens by reference with their scopes, and resolves a relative token file against the config', () => {
+    const config = parseConfig(
+      {
+        api: {
+          port: 9000,
+          host: '0.0.0.0',
+          tokens: [token(), token({ name: 'ops', token: { file: 'secrets/ops' } })],
+        },
+      },
+      {},
+      { baseDir: '/etc/revoker' },
+    );
+    expect(config.api.port).toBe(9000);
+    expect(config.api.host).toBe('0.0.0.0');
+    expect(config.api.tokens.map((t) => [t.name, t.token, t.scopes])).toEqual([
+      ['pipeline', { env: 'REVOKER_API_TOKEN' }, ['submit', 'read']],
+      ['ops', { file: '/etc/revoker/secrets/ops' }, ['submit', 'read']],
+    ]);
+  });
+
+  it('refuses a token written in the file, saying how to reference it', () => {
+    const error = configError({ api: { tokens: [token({ token: 'plain-text-token' })] } });
+    expect(issues(error)).toEqual([
+      {
+        path: 'api.tokens[0].token',
+        message: expect.stringContaining('write { "env": "REVOKER_API_TOKEN" }'),
+      },
+    ]);
+    expect(error.message).not.toContain('plain-text-token');
+  });
+
+  it('names each bad field: scopes, port, names, limits, unknown keys', () => {
+    const error = configError({
+      api: {
+        port: 70_000,
+        bodyLimitBytes: 0,
+        tokens: [token({ scopes: ['write'] }), token({ name: 'has space', scopes: [] })],
+        tokenz: [],
+      },
+    });
+    expect(issues(error)).toEqual(
+      expect.arrayContaining([
+        { path: 'api.port', message: 'expected a port number (0 to 65535)' },
+        { path: 'api.bodyLimitBytes', message: 'expected a positive number of bytes' },
+        { path: 'api.tokens[0].scopes[0]', message: 'expected "submit", "read" or "admin"' },
+        { path: 'api.tokens[1].name', message: expect.stringContaining('token names are 1 to 64') },
+        { path: 'api.tokens[1].scopes', message: 'give at least one scope: "submit", "read" or "admin"' },
+        { path: 'api', message: 'unknown key "tokenz" (did you mean "tokens"?)' },
+      ]),
+    );
+  });
+
+  it('refuses two tokens under one name', () => {
+    const error = configError({ api: { tokens: [token(), token({ token: { env: 'OTHER' } })] } });
+    expect(issues(error)).toEqual([{ path: 'api.tokens[1].name', message: '"pipeline" names two tokens' }]);
+  });
+
+  it('lets CLI flags override the port and host', () => {
+    const config = parseConfig({ api: { port: 9000 } }, {}, { overrides: { api: { port: 0, host: '::1' } } });
+    expect(config.api.port).toBe(0);
+    expect(config.api.host).toBe('::1');
+  });
+});
