@@ -134,7 +134,7 @@ describe('revoker serve: auth', () => {
       '/v1/items/[redacted]',
       '/v1/items',
     ]);
-    expect((incoming[0]?.headers as Record<string, string>).authorization).toBe('[redacted]');
+    expect((incoming[0]?.headers as Record<string, string> | undefined)?.authorization).toBe('[redacted]');
     expect(lines.filter((l) => l.msg === 'token in URL refused')).toHaveLength(2);
   });
 });
