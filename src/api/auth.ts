@@ -11,7 +11,7 @@
 import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { ApiScope } from '../config.ts';
 import { ErrorCodes } from '../errors.ts';
-import type { ApiCaller, TokenBook } from './api-tokens.ts';
+import { type ApiCaller, MIN_TOKEN_LENGTH, type TokenBook } from './api-tokens.ts';
 import { apiError, sendError } from './error-reply.ts';
 
 declare module 'fastify' {
@@ -100,15 +100,27 @@ export function tokenInUrl(url: string, tokens: TokenBook): string | undefined {
   const mark = url.indexOf('?');
   const path = mark === -1 ? url : url.slice(0, mark);
   for (const segment of path.split('/')) {
-    if (segment !== '' && tokens.match(safeDecode(segment)) !== undefined) return 'the path';
+    if (mayBeToken(segment) && tokens.match(safeDecode(segment)) !== undefined) return 'the path';
   }
   if (mark === -1) return undefined;
   for (const [name, value] of new URLSearchParams(url.slice(mark + 1))) {
-    if (TOKEN_QUERY_NAMES.has(name.toLowerCase()) || tokens.match(value) !== undefined) {
+    if (
+      TOKEN_QUERY_NAMES.has(name.toLowerCase()) ||
+      (mayBeToken(value) && tokens.match(value) !== undefined)
+    ) {
       return `query parameter ${name}`;
     }
   }
   return undefined;
+}
+
+/**
+ * Whether a URL part is long enough to be a token: none is shorter than MIN_TOKEN_LENGTH (serve
+ * refuses to start with one), so `v1` or `items` need no hashing on every request. (An escaped
+ * part is longer than what it decodes to, never shorter.)
+ */
+export function mayBeToken(part: string): boolean {
+  return part.length >= MIN_TOKEN_LENGTH;
 }
 
 /** The global hook: a token in the URL is refused on every route, public ones too. */

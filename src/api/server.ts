@@ -16,7 +16,7 @@ import { refuseTokenInUrl } from './auth.ts';
 import { registerBoard } from './board/board.ts';
 import { createSessionStore, type SessionStore } from './board/sessions.ts';
 import { installErrorReplies } from './error-reply.ts';
-import { requestSerializer } from './request-log.ts';
+import { apiLogger } from './request-log.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { batchRoutes } from './routes/batches.ts';
 import { deadLetterRoutes } from './routes/dead-letter.ts';
@@ -41,10 +41,7 @@ const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstance> {
   const { config, revoker, tokens } = deps;
   // The project's logger, with a request serializer that keeps tokens out of the log.
-  const loggerInstance: FastifyBaseLogger = deps.logger.child(
-    {},
-    { serializers: { req: requestSerializer(tokens) } },
-  );
+  const loggerInstance: FastifyBaseLogger = apiLogger(deps.logger, tokens);
   const app = Fastify({
     loggerInstance,
     bodyLimit: config.api.bodyLimitBytes,
