@@ -8,7 +8,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
 import { afterEach, describe, expect, inject, it } from 'vitest';
+import { deleteKeysUnder } from '../../src/queue/prefix-keys.ts';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.ts';
 import { runCli } from '../support/cli-run.ts';
 import { eventually } from '../support/pipeline.ts';
@@ -22,18 +24,27 @@ let dir: string | undefined;
 let child: ChildProcess | undefined;
 let worker: WorkerProcess | undefined;
 let sandbox: Sandbox | undefined;
+/** Key prefixes the processes of a test wrote under (deleted afterwards). */
+const prefixes: string[] = [];
 afterEach(async () => {
   child?.kill('SIGKILL');
   await worker?.kill();
   await sandbox?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
   child = worker = sandbox = dir = undefined;
+  const redis = new Redis(inject('redisUrl'));
+  try {
+    for (const prefix of prefixes.splice(0)) await deleteKeysUnder(redis, prefix);
+  } finally {
+    redis.disconnect();
+  }
 });
 
 async function configFile(api: unknown): Promise<string> {
   dir = await mkdtemp(join(tmpdir(), 'revoker-serve-'));
   const file = join(dir, 'revoker.config.json');
   const prefix = `{revoker-serve-${process.pid}}`;
+  prefixes.push(prefix);
   await writeFile(file, JSON.stringify({ redis: { url: inject('redisUrl'), prefix }, api }));
   return file;
 }
@@ -107,12 +118,9 @@ describe('revoker worker --metrics-port', () => {
   it('serves /metrics and /healthz while it works, and stops with the worker', async () => {
     dir = await mkdtemp(join(tmpdir(), 'revoker-wm-'));
     sandbox = await startSandbox();
-    const { file } = await writeWorkerConfig({
-      dir,
-      sandbox,
-      redisUrl: inject('redisUrl'),
-      prefix: `{revoker-wm-${process.pid}}`,
-    });
+    const prefix = `{revoker-wm-${process.pid}}`;
+    prefixes.push(prefix);
+    const { file } = await writeWorkerConfig({ dir, sandbox, redisUrl: inject('redisUrl'), prefix });
     const port = await freePort();
     worker = spawnWorker(file, { args: ['--metrics-port', String(port)] });
     await worker.ready();
