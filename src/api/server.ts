@@ -49,9 +49,9 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();
     },
-    // Dead clients must not hold a worker slot of ours: bounded request and header times.
-    requestTimeout: 120_000,
-    connectionTimeout: 130_000,
+    // A request must arrive whole within this: long enough for a batch of api.batchBodyLimitBytes
+    // on a slow link, short enough that a client that stalls does not hold a socket for ever.
+    requestTimeout: 600_000,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

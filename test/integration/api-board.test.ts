@@ -35,6 +35,9 @@ describe('revoker serve: the queue dashboard', () => {
     const page = await api.call('GET', '/admin/queues', { headers: { accept: 'text/html' } });
     expect(page.status).toBe(303);
     expect(page.headers.get('location')).toBe('/admin/login?next=%2Fadmin%2Fqueues');
+    const slash = await api.call('GET', '/admin/queues/', { headers: { accept: 'text/html' } });
+    expect(slash.status).toBe(303);
+    expect(slash.headers.get('location')).toBe('/admin/queues');
     const board = await api.call('GET', '/admin/queues/view/', { headers: { accept: 'text/html' } });
     expect(board.status).toBe(303);
     for (const path of ['/admin/queues/view/api/queues', '/admin/queues/manage/api/queues']) {

@@ -66,6 +66,9 @@ export async function registerBoard(app: FastifyInstance, deps: BoardDeps): Prom
     registerLogin(admin, deps);
 
     // The dashboard's front door: each caller to the board their scopes allow.
+    admin.get(`${BOARD_PATH}/`, { schema: { hide: true } }, (_request, reply) =>
+      reply.redirect(BOARD_PATH, 303),
+    );
     admin.get(BOARD_PATH, { schema: { hide: true } }, (request, reply) => {
       const found = callerOf(request);
       if (found.kind === 'bad-bearer') return sendUnauthorized(reply, found.reason);
