@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { itemFingerprint } from '../../src/api/routes/items.ts';
+import { makeCsr } from '../../src/sandbox/make-csr.ts';
 import { type ApiRig, startApiRig, TOKENS } from '../support/api.ts';
 import { eventually, ROOMY_SANDBOX_LIMITS, sectigoOrder } from '../support/pipeline.ts';
 
@@ -15,7 +16,12 @@ beforeAll(async () => {
   api = await startApiRig({
     sandbox: {
       rateLimits: ROOMY_SANDBOX_LIMITS,
-      seedData: { orders: ['4201', '4202', '4203', '4204'].map((n) => sectigoOrder(n)) },
+      seedData: {
+        orders: [
+          ...['4201', '4202', '4203', '4204'].map((n) => sectigoOrder(n)),
+          sectigoOrder('4205', { product: 'smime' }),
+        ],
+      },
     },
     apiSettings: { bodyLimitBytes: 2048 },
   });
@@ -170,6 +176,33 @@ describe('revoker serve: POST /v1/items', () => {
     const batch = await api.call('GET', `/v1/batches/${accepted.batchId}`, { token: TOKENS.read });
     expect(batch.status).toBe(200);
     expect(batch.json<{ counts: Record<string, number> }>().counts.revoked).toBeGreaterThanOrEqual(1);
+  });
+
+  it('replaces an S/MIME certificate: the new order number reaches the item', async () => {
+    const csr = await makeCsr({ keyType: 'ec-p256' });
+    const posted = await api.call('POST', '/v1/items', {
+      token: TOKENS.submit,
+      json: {
+        account: 'sectigo',
+        operation: 'sectigo.replaceSMIME',
+        orderNumber: '4205',
+        csr: csr.pem,
+        revokeOldOrder: 'Y',
+      },
+    });
+    expect(posted.status, posted.text).toBe(202);
+    const { jobId } = posted.json<Accepted>();
+    expect(jobId).toBe('sectigo~sectigo.replaceSMIME~orderNumber~4205');
+    await api.rig.startWorker();
+    let item: Record<string, unknown> = {};
+    await eventually(async () => {
+      item = (await api.call('GET', `/v1/items/${jobId}`, { token: TOKENS.read })).json();
+      return item.outcome === 'replaced';
+    }, 'the certificate replaced');
+    expect(item.newOrderNumber).toMatch(/^\d+$/);
+    expect(api.rig.sandbox.controls.order('sectigo', String(item.newOrderNumber))).toMatchObject({
+      replaces: '4205',
+    });
   });
 
   it('makes a retry with an Idempotency-Key the same request, refuses the key for another item', async () => {
