@@ -113,7 +113,7 @@ describe('revoker serve: the queue dashboard', () => {
     expect(after.status).toBe(401);
   });
 
-  it('lets an admin act: pausing a queue on the board pauses it for every worker', async () => {
+  it('lets an admin act (pausing a queue on the board pauses it for every worker), within limits', async () => {
     const front = await api.call('GET', '/admin/queues', { token: TOKENS.admin });
     expect(front.headers.get('location')).toBe('/admin/queues/manage/');
     const queues = await api.call('GET', '/admin/queues/manage/api/queues', { token: TOKENS.admin });
@@ -134,6 +134,18 @@ describe('revoker serve: the queue dashboard', () => {
     });
     expect(resume.status).toBe(200);
     expect(await api.rig.revoker.accountQueue('sectigo').isPaused()).toBe(false);
+    // Actions that would change what a job revokes, or bypass revoker's own controls: refused.
+    for (const [method, path] of [
+      ['PUT', '/admin/queues/manage/api/queues/account-sectigo/obliterate'],
+      ['PUT', '/admin/queues/manage/api/queues/account-sectigo/empty'],
+      ['PUT', '/admin/queues/manage/api/queues/account-sectigo/rate-limit'],
+      ['PATCH', '/admin/queues/manage/api/queues/account-sectigo/some-job/update-data'],
+      ['POST', '/admin/queues/manage/api/queues/account-sectigo/add'],
+    ] as const) {
+      const refused = await api.call(method, path, { token: TOKENS.admin, json: {} });
+      expect(refused.status, path).toBe(403);
+      expect(refused.text, path).toContain("refused on revoker's board");
+    }
     const viewer = await api.call('PUT', '/admin/queues/manage/api/queues/account-sectigo/pause', {
       token: TOKENS.read,
     });

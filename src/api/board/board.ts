@@ -5,7 +5,10 @@
  *
  * - /admin/queues/view/: every queue read-only (Bull Board's own readOnlyMode: its API refuses
  *   every action and its UI shows none), for a `read` (or `admin`) token;
- * - /admin/queues/manage/: the account queues writable (retry, pause, clean …), `admin` only.
+ * - /admin/queues/manage/: the account queues writable, `admin` only: retry, promote, clean jobs,
+ *   pause and resume queues. Actions that would change what a job revokes (editing its data,
+ *   adding jobs) or bypass revoker's own controls (the fleet's rate limit, emptying or
+ *   obliterating a queue behind the batch records) are refused there, naming the command to use.
  *
  * /admin/queues itself sends each caller to the board its scopes allow. The dead-letter queue is
  * read-only on both: no worker consumes it, and a replay must reopen the item's record, which
@@ -108,6 +111,7 @@ export async function registerBoard(app: FastifyInstance, deps: BoardDeps): Prom
           queues: queueAdapters(deps, BOARDS[mode].readOnly),
           serverAdapter: server,
           options: {
+            handlerHooks: { before: ({ method, route }) => refusedAction(method, route) },
             uiConfig: {
               boardTitle: BOARDS[mode].title,
               hideDocsLink: true,
@@ -119,6 +123,41 @@ export async function registerBoard(app: FastifyInstance, deps: BoardDeps): Prom
       });
     }
   });
+}
+
+/**
+ * Bull Board actions an admin may not take here, with what to do instead: each would change what a
+ * job revokes without the report knowing, or bypass a control revoker keeps itself.
+ */
+const REFUSED_ACTIONS: readonly { route: RegExp; why: string }[] = [
+  {
+    route: /\/add$/,
+    why: 'jobs come from validated input only: revoker submit, POST /v1/items or /v1/batches',
+  },
+  {
+    route: /\/(update-data|delay|priority|remove-unprocessed-children)$/,
+    why: "a job's data is the validated row its report names: fix the row and resubmit (revoker submit --retry-dead-lettered)",
+  },
+  {
+    route: /\/(rate-limit|rate-limit\/release|concurrency)$/,
+    why: "the fleet's rate limit is revoker's: revoker account set-rate-limit NAME MAX/MS",
+  },
+  {
+    route: /\/(empty|obliterate)$/,
+    why: 'removing queued jobs would leave their items in progress in every report: let them run, or pause the queue',
+  },
+  { route: /\/job-schedulers\//, why: 'schedules are kept in the config (revoker schedule …)' },
+];
+
+export function refusedAction(
+  method: string,
+  route: string,
+): { allow: false; status: 403; message: string } | undefined {
+  if (method.toLowerCase() === 'get') return undefined;
+  const refused = REFUSED_ACTIONS.find((r) => r.route.test(route));
+  return refused === undefined
+    ? undefined
+    : { allow: false, status: 403, message: `refused on revoker's board: ${refused.why}` };
 }
 
 /** The scope `caller` lacks for a board, if any: the read-only one takes `read` (or `admin`). */
