@@ -8,6 +8,7 @@ import { Command } from 'commander';
 import { ErrorCodes, RevokerError } from '../errors.ts';
 import {
   checkVariants,
+  FAULT_KINDS,
   type FaultRates,
   type LatencySpec,
   parseFaultRates,
@@ -60,7 +61,7 @@ export function sandboxCommand(io: Partial<SandboxIo> = {}): Command {
     .option('--latency <spec>', 'none | uniform:MIN:MAX | lognormal:MEDIAN:P99[:MAX] (ms)')
     .option(
       '--fault-rate <spec>',
-      'kind=rate,… with kinds unknownError, serverError, reset, resetAfterEffect, garbage, hang',
+      `kind=rate,… with kinds ${FAULT_KINDS.join(', ')}`,
     )
     .option('--seed <n>', 'PRNG seed for generated orders, faults and latency', '1')
     .option('--write-seed <file>', 'write the seed data in force (accounts and orders) to this JSON file')

@@ -47,6 +47,10 @@ export async function handleDigicert(ctx: SandboxContext, request: DigicertHttpR
   };
   const fault = (kind: FaultKind, orderNumber?: string): Action => {
     if (kind === 'unknownError') return fail(DIGICERT_ERRORS.internal, orderNumber);
+    if (kind === 'emptySuccess') {
+      ctx.accounting.answer('digicert', accountName, 'fault:emptySuccess:201', orderNumber);
+      return emptyReply(201);
+    }
     const action: Action =
       kind === 'serverError'
         ? serverErrorAction(ctx.faults.prng)
@@ -89,7 +93,8 @@ export async function handleDigicert(ctx: SandboxContext, request: DigicertHttpR
   });
   if (isError(prepared)) return fail(prepared);
   const orderNumber = prepared.order?.orderNumber ?? prepared.orderNumber;
-  const orderFault = prepared.order?.faults.shift();
+  const seeded = prepared.order?.faults.shift();
+  const orderFault = seeded === 'pass' ? undefined : seeded;
   await ctx.sleep(prepared.order?.latencyMs ?? 0);
   if (orderFault && orderFault !== 'resetAfterEffect') return fault(orderFault, orderNumber);
 

@@ -123,7 +123,8 @@ export async function handleSectigo(
     const prepared = await endpoint.prepare({ params, account, ctx });
     const { order } = prepared;
     orderNumber = order.orderNumber;
-    const orderFault = order.faults.shift();
+    const seeded = order.faults.shift();
+    const orderFault = seeded === 'pass' ? undefined : seeded;
     await ctx.sleep(order.latencyMs);
     if (orderFault && orderFault !== 'resetAfterEffect') return fault(orderFault, orderNumber);
     const result = prepared.execute();
@@ -190,6 +191,8 @@ function faultAction(
       return garbageAction(ctx.faults.prng, SECTIGO_MIME_TYPES[format]);
     case 'hang':
       return { kind: 'hang' };
+    case 'emptySuccess':
+      return { kind: 'reply', reply: { status: 200, headers: { 'content-type': SECTIGO_MIME_TYPES[format] }, body: '' } };
     case 'reset':
     case 'resetAfterEffect':
       return { kind: 'reset' };
