@@ -59,10 +59,7 @@ export function sandboxCommand(io: Partial<SandboxIo> = {}): Command {
       "every account's rate limit, e.g. 5/1000 (several: 100/5000,1000/180000)",
     )
     .option('--latency <spec>', 'none | uniform:MIN:MAX | lognormal:MEDIAN:P99[:MAX] (ms)')
-    .option(
-      '--fault-rate <spec>',
-      `kind=rate,… with kinds ${FAULT_KINDS.join(', ')}`,
-    )
+    .option('--fault-rate <spec>', `kind=rate,… with kinds ${FAULT_KINDS.join(', ')}`)
     .option('--seed <n>', 'PRNG seed for generated orders, faults and latency', '1')
     .option('--write-seed <file>', 'write the seed data in force (accounts and orders) to this JSON file')
     .option(

@@ -192,7 +192,10 @@ function faultAction(
     case 'hang':
       return { kind: 'hang' };
     case 'emptySuccess':
-      return { kind: 'reply', reply: { status: 200, headers: { 'content-type': SECTIGO_MIME_TYPES[format] }, body: '' } };
+      return {
+        kind: 'reply',
+        reply: { status: 200, headers: { 'content-type': SECTIGO_MIME_TYPES[format] }, body: '' },
+      };
     case 'reset':
     case 'resetAfterEffect':
       return { kind: 'reset' };
