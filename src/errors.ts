@@ -41,6 +41,8 @@ export const ErrorCodes = {
   WORKER_LOST: 'WORKER_LOST',
   /** Report code: DigiCert said yes without a request we can read, and its order is not revoked. */
   DIGICERT_UNCONFIRMED: 'DIGICERT_UNCONFIRMED',
+  /** Report code: DigiCert refused to revoke a certificate whose reissue is pending. */
+  DIGICERT_REISSUE_PENDING: 'DIGICERT_REISSUE_PENDING',
   /** Report code: Sectigo answered HTTP 429 (rate-limited; the account waits). */
   HTTP_429: 'http-429',
   /** Report code: an HTTP status with no readable vendor code (`http-503`, `http-404`, …). */

@@ -123,6 +123,16 @@ export function decide(outcome: Outcome, context: DecisionContext): Decision {
       if (context.kind === 'revoke' && alreadyDone && context.earlierMayHaveTakenEffect) {
         return { action: 'complete', itemOutcome: 'revoked', confirmed: true };
       }
+      if (outcome.learned.reissuePending) {
+        return {
+          action: 'dead-letter',
+          code: ErrorCodes.DIGICERT_REISSUE_PENDING,
+          reason:
+            `${outcome.message}: DigiCert does not revoke a certificate while its reissue is pending. Cancel the ` +
+            'reissue in CertCentral, or wait until it is issued (and revoke the reissued certificate too if it carries ' +
+            'the same key), then replay (revoker dlq replay)',
+        };
+      }
       const inARow = context.sameCodeInARow ?? 1;
       if (escalates(outcome) && inARow >= ESCALATE_AFTER) {
         return {

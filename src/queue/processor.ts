@@ -213,7 +213,7 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
     // A revoke whose earlier attempt may have reached the vendor reads before it is sent again,
     // where the vendor offers a read: a second revoke could file a second request.
     if (step === 'call' && spec.reads && earlierMayHaveTakenEffect) {
-      step = 'verify';
+      step = spec.reads.targetStatus ? 'verify' : 'find';
       ifNotRevoked = 'send';
     }
     // An approval that may have gone through (its answer lost, its worker killed) is read first.
@@ -298,14 +298,22 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
     }
     // Answers that prove nothing by themselves where the vendor offers a read: read, never record.
     if ((step === 'call' || step === 'send') && spec.reads) {
-      if (outcome.class === 'done' && outcome.learned.unconfirmed) {
-        return await nextRun(run, attempts, { step: 'verify', ifNotRevoked: 'unconfirmed' });
-      }
+      const settle: QueueJobData['followUp'] = spec.reads.targetStatus
+        ? { step: 'verify', ifNotRevoked: 'unconfirmed' }
+        : { step: 'find', ifNotRevoked: 'unconfirmed', offset: 0 };
+      if (outcome.class === 'done' && outcome.learned.unconfirmed)
+        return await nextRun(run, attempts, settle);
       if (outcome.class === 'permanent' && outcome.learned.requestPending) {
         return await nextRun(run, attempts, { step: 'find', ifNotRevoked: 'unconfirmed', offset: 0 });
       }
-      if (outcome.class === 'permanent' && outcome.learned.alreadyRevoked && earlierMayHaveTakenEffect) {
-        return await nextRun(run, attempts, { step: 'verify', ifNotRevoked: 'unconfirmed' });
+      // Without a read of the target, the ambiguity rule (decide.ts) takes "already revoked" as is.
+      if (
+        outcome.class === 'permanent' &&
+        outcome.learned.alreadyRevoked &&
+        earlierMayHaveTakenEffect &&
+        spec.reads.targetStatus
+      ) {
+        return await nextRun(run, attempts, settle);
       }
     }
 
@@ -369,6 +377,8 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
     }
     const reads = run.spec.reads;
     if (!reads) return missing('reads');
+    const targetStatus = reads.targetStatus;
+    if (step === 'verify' && !targetStatus) return missing('read of its target');
     // Reads build a URL from the parameters: validated again, like every call's.
     const params = run.spec.params.safeParse(run.data.params);
     if (!params.success) {
@@ -380,8 +390,8 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
         latencyMs: 0,
       });
     }
-    return step === 'verify'
-      ? reads.targetStatus(account, params.data, options)
+    return step === 'verify' && targetStatus
+      ? targetStatus(account, params.data, options)
       : reads.pendingRequest(account, params.data, offset, options);
   }
 

@@ -21,6 +21,7 @@ export const OPERATION_NAMES = [
   'sectigo.revokePAC',
   'sectigo.replaceSMIME',
   'digicert.revokeOrder',
+  'digicert.revokeCertificate',
 ] as const;
 export type OperationName = (typeof OPERATION_NAMES)[number];
 
@@ -109,8 +110,11 @@ export interface OperationSpec<P = unknown, A extends VendorAccount = VendorAcco
 }
 
 export interface TargetReads<P, A extends VendorAccount> {
-  /** The target's state: done with `learned.targetRevoked`, or the error's Outcome. */
-  targetStatus(account: A, params: P, options?: ExecuteOptions): Promise<Outcome>;
+  /**
+   * The target's state: done with `learned.targetRevoked`, or the error's Outcome. Absent when
+   * the vendor offers no such read (one DigiCert certificate): the pending requests decide alone.
+   */
+  targetStatus?(account: A, params: P, options?: ExecuteOptions): Promise<Outcome>;
   /**
    * One page of the vendor's pending revoke requests: done with `learned.requestId` (the one for
    * this target), or `learned.nextOffset` (read on from there), or neither (none pending).

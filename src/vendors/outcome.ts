@@ -34,6 +34,8 @@ export interface Learned {
   alreadyRevoked?: boolean;
   /** DigiCert refused a revoke because a revoke request for the order is pending already. */
   requestPending?: boolean;
+  /** DigiCert refused to revoke a certificate because a reissue of it is pending. */
+  reissuePending?: boolean;
   /** DigiCert: a page of the pending request list had no request for the target; read from here. */
   nextOffset?: number;
   /** DigiCert: the target's status says revoked (read with order or certificate info). */

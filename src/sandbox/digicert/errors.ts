@@ -30,6 +30,7 @@ export const DIGICERT_ERRORS = {
   },
   orderNotFound: { status: 404, code: 'not_found|order', message: 'Order not found.' },
   requestNotFound: { status: 404, code: 'not_found|request', message: 'Request not found.' },
+  certificateNotFound: { status: 404, code: 'not_found|certificate', message: 'Certificate not found.' },
   routeNotFound: { status: 404, code: 'not_found', message: 'The requested resource was not found.' },
   methodNotAllowed: {
     status: 405,

@@ -5,12 +5,28 @@
  * `order.id`. The routes are documented, the exact shape is a guess (vendor notes); it is how a
  * client finds the pending revoke request of an order whose revoke answer it lost.
  */
+import type { SandboxContext } from '../context.ts';
+import type { RevokeRequestRecord } from '../order-store.ts';
 import { invalidField } from './errors.ts';
 import { revokeRequestBody } from './revoke-order.ts';
 import type { DigicertRoute } from './route.ts';
 
 const MAX_LIMIT = 1000;
 const DEFAULT_LIMIT = 100;
+
+/** A request about one certificate names it (id and serial; the shape is a guess). */
+export function certificateOf(request: RevokeRequestRecord, ctx: SandboxContext): Record<string, unknown> {
+  if (request.certificateId === undefined) return {};
+  const certificate = ctx.store
+    .find('digicert', request.orderNumber)
+    ?.certificates.find((c) => c.id === request.certificateId);
+  return {
+    certificate: {
+      id: Number(request.certificateId),
+      ...(certificate ? { serial_number: certificate.serialNumber.toUpperCase() } : {}),
+    },
+  };
+}
 
 export const listRequestsRoute: DigicertRoute = {
   method: 'GET',
@@ -38,9 +54,11 @@ export const listRequestsRoute: DigicertRoute = {
           kind: 'ok',
           status: 200,
           body: {
-            requests: matching
-              .slice(offset, offset + limit)
-              .map((r) => ({ ...revokeRequestBody(r), order: { id: Number(r.orderNumber) } })),
+            requests: matching.slice(offset, offset + limit).map((r) => ({
+              ...revokeRequestBody(r),
+              order: { id: Number(r.orderNumber) },
+              ...certificateOf(r, ctx),
+            })),
             page: { total: matching.length, limit, offset },
           },
         };

@@ -6,6 +6,7 @@
  */
 import { requesterOf } from '../accounts.ts';
 import { DIGICERT_ERRORS, invalidField, invalidRequestStatus, missingField } from './errors.ts';
+import { certificateOf } from './request-list.ts';
 import { revokeRequestBody } from './revoke-order.ts';
 import { type DigicertRoute, isError, jsonObjectBody } from './route.ts';
 
@@ -22,6 +23,7 @@ export const getRequestRoute: DigicertRoute = {
         const body: Record<string, unknown> = {
           ...revokeRequestBody(request),
           order: { id: Number(request.orderNumber) },
+          ...certificateOf(request, ctx),
         };
         if (request.revocationReason !== undefined) body.revocation_reason = request.revocationReason;
         if (request.processor !== undefined) body.processor = request.processor;

@@ -13,6 +13,7 @@ import { type Action, emptyReply, jsonReply } from '../http-reply.ts';
 import { DIGICERT_ERRORS, type DigicertError, errorAction } from './errors.ts';
 import { listRequestsRoute } from './request-list.ts';
 import { getRequestRoute, updateRequestStatusRoute } from './request-status.ts';
+import { revokeCertificateRoute } from './revoke-certificate.ts';
 import { getOrderRoute, revokeOrderRoute } from './revoke-order.ts';
 import { type DigicertResult, type DigicertRoute, isError } from './route.ts';
 
@@ -20,6 +21,7 @@ export const DIGICERT_PREFIX = '/services/v2/';
 
 const ROUTES: readonly DigicertRoute[] = [
   revokeOrderRoute,
+  revokeCertificateRoute,
   getOrderRoute,
   getRequestRoute,
   listRequestsRoute,

@@ -115,6 +115,14 @@ export function saysRequestPending(error: DigicertApiError): boolean {
   );
 }
 
+/**
+ * A certificate revoke refused because a reissue of the certificate is pending (DigiCert's
+ * documents: "Certificates with a pending reissue order cannot be revoked"; the code is a guess).
+ */
+export function saysReissuePending(error: DigicertApiError): boolean {
+  return /reissue/i.test(error.code) || /\breissue\b/i.test(error.message);
+}
+
 /** A refusal that names `revocation_reason`: its spelling may be the other one (vendor notes). */
 export function refusesRevocationReason(error: DigicertApiError): boolean {
   return /revocation_reason/i.test(error.code) || /revocation_reason|revocation reason/i.test(error.message);
@@ -178,10 +186,13 @@ export function classifyDigicertError(
   // refusal (4xx) can mean it.
   const refused = status >= 400 && status < 500 && cls === 'permanent';
   const alreadyRevoked = refused && (errors ?? []).some(saysAlreadyRevoked);
-  const requestPending = refused && !alreadyRevoked && (errors ?? []).some(saysRequestPending);
+  const reissuePending = refused && !alreadyRevoked && (errors ?? []).some(saysReissuePending);
+  const requestPending =
+    refused && !alreadyRevoked && !reissuePending && (errors ?? []).some(saysRequestPending);
   const learned = {
     ...(alreadyRevoked ? { alreadyRevoked: true } : {}),
     ...(requestPending ? { requestPending: true } : {}),
+    ...(reissuePending ? { reissuePending: true } : {}),
   };
 
   return makeOutcome({
@@ -193,7 +204,7 @@ export function classifyDigicertError(
     latencyMs,
     // A 5xx may have been raised after the vendor acted; a 4xx, a halt or a limit refused the call.
     mayHaveTakenEffect: cls === 'transient',
-    ...(alreadyRevoked || requestPending ? { learned } : {}),
+    ...(Object.keys(learned).length > 0 ? { learned } : {}),
     ...(cls === 'rate-limited'
       ? {
           retryAfterMs:

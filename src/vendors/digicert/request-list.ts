@@ -24,14 +24,44 @@ const listSchema = z.object({
       status: z.string(),
       type: z.string().optional(),
       order: z.object({ id: z.union([z.number(), z.string()]).transform(String) }).optional(),
+      certificate: z
+        .object({
+          id: z.union([z.number(), z.string()]).transform(String).optional(),
+          serial_number: z.string().optional(),
+        })
+        .optional(),
     }),
   ),
   page: z.object({ total: z.number().int().nonnegative() }).optional(),
 });
 
-/** What a pending request must be about to count: the order, and for one certificate its id. */
-export interface PendingRequestTarget {
-  orderId: string;
+/**
+ * What a pending request must be about to count: the whole order (a request naming no
+ * certificate), or one certificate by id or serial number (the list's `certificate` field is a
+ * guess, vendor notes).
+ */
+export type PendingRequestTarget = { orderId: string } | { certificateId: string } | { serialNumber: string };
+
+type ListedRequest = z.output<typeof listSchema>['requests'][number];
+
+/** Serials compare as numbers: case, colons and leading zeros do not matter. */
+const serialKey = (serial: string) =>
+  serial
+    .replaceAll(':', '')
+    .toUpperCase()
+    .replace(/^0+(?=.)/, '');
+
+function isFor(request: ListedRequest, target: PendingRequestTarget): boolean {
+  if ('orderId' in target) return request.order?.id === target.orderId && request.certificate === undefined;
+  if ('certificateId' in target) return request.certificate?.id === target.certificateId;
+  const serial = request.certificate?.serial_number;
+  return serial !== undefined && serialKey(serial) === serialKey(target.serialNumber);
+}
+
+function describe(target: PendingRequestTarget): string {
+  if ('orderId' in target) return `order ${target.orderId}`;
+  if ('certificateId' in target) return `certificate ${target.certificateId}`;
+  return `certificate with serial ${target.serialNumber}`;
 }
 
 export async function findPendingRevokeRequest(
@@ -61,7 +91,7 @@ export async function findPendingRevokeRequest(
   }
   const { requests, page } = parsed.data;
   const found = requests.find(
-    (r) => r.order?.id === target.orderId && r.status === 'pending' && (r.type ?? 'revoke') === 'revoke',
+    (r) => isFor(r, target) && r.status === 'pending' && (r.type ?? 'revoke') === 'revoke',
   );
   const seen = offset + requests.length;
   // More pages while the page was full and the total (when given) says there is more.
@@ -71,8 +101,8 @@ export async function findPendingRevokeRequest(
     vendor: 'digicert',
     code: '200',
     message: found
-      ? `order ${target.orderId} has pending revoke request ${found.id}`
-      : `no pending revoke request for order ${target.orderId} among ${seen} read`,
+      ? `${describe(target)} has pending revoke request ${found.id}`
+      : `no pending revoke request for ${describe(target)} among ${seen} read`,
     httpStatus: 200,
     learned: found ? { requestId: found.id, requestStatus: 'pending' } : more ? { nextOffset: seen } : {},
     latencyMs: result.latencyMs,

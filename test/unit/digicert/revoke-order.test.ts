@@ -44,7 +44,7 @@ describe('revokeOrderParams', () => {
   it('takes comments optional, non-empty when given, at most the cap', () => {
     expect(revokeOrderParams.parse({ order_id: 1 }).comments).toBeUndefined();
     expect(issues({ order_id: 1, comments: 7 })).toEqual([
-      'comments must be text saying why the order is revoked',
+      'comments must be text saying why the certificate is revoked',
     ]);
     expect(issues({ order_id: 1, comments: '   ' })).toEqual(['comments must not be empty']);
     expect(issues({ order_id: 1, comments: 'x'.repeat(COMMENTS_MAX_CHARS + 1) })).toEqual([
