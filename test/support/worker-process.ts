@@ -25,6 +25,8 @@ export interface WorkerConfigOptions {
   rateLimit?: Record<string, number>;
   /** Written next to the default file name, for a second config in the same directory. */
   fileName?: string;
+  /** More top-level config sections (`webhooks`, `schedules`). */
+  extra?: Record<string, unknown>;
 }
 
 /**
@@ -52,6 +54,7 @@ export async function writeWorkerConfig(
       },
     },
     retry: { attempts: 5, baseDelayMs: 50, maxDelayMs: 200 },
+    ...options.extra,
   };
   const file = join(options.dir, options.fileName ?? 'revoker.config.json');
   await writeFile(file, `${JSON.stringify(input, null, 2)}\n`);
