@@ -94,6 +94,11 @@ describe('revoker webhooks', () => {
       (u) => [hook('later', u.failing, { retry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 20 } })],
       () => (receiverUp ? 200 : 500),
     );
+    // A worker without the secret refuses to start, naming the field, never a value.
+    const { TEST_WEBHOOK_SECRET: _, ...withoutSecret } = s.env;
+    await expect(runWorker({ config: s.config, env: withoutSecret, logger: silentLogger() })).rejects.toThrow(
+      'webhooks.later.secret: environment variable TEST_WEBHOOK_SECRET is not set or empty',
+    );
     const pool = await runWorker({
       config: s.config,
       env: s.env,
