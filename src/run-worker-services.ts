@@ -29,6 +29,9 @@ import { batchFinishedEvent } from './webhooks/event.ts';
 import { resolveWebhookKeys } from './webhooks/webhook-keys.ts';
 import { webhookWorkerEvents } from './webhooks/worker-listener.ts';
 
+/** How long each close step may take (deliveries in flight get their own grace inside it). */
+const CLOSE_STEP_MS = 10_000;
+
 export interface WorkerServicesTuning {
   /** How often open batches are checked for finished ones. @defaultValue 5000 */
   batchWatchIntervalMs?: number;
@@ -62,17 +65,29 @@ export async function startWorkerServices(options: {
   const revoker = await openRevoker(config, { producerName: 'schedules' });
   const { keys } = revoker;
   const closers: (() => Promise<unknown>)[] = [() => revoker.close()];
+  // Every step runs, each bounded: a Redis that is gone must not hold the process open.
   const closeAll = async () => {
     const failures: unknown[] = [];
     for (const close of closers.reverse()) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), CLOSE_STEP_MS);
+      });
       try {
-        await close();
+        if ((await Promise.race([close(), timeout])) === 'timeout') {
+          failures.push(new Error(`a close step took longer than ${CLOSE_STEP_MS} ms`));
+        }
       } catch (error) {
         failures.push(error);
+      } finally {
+        clearTimeout(timer);
       }
     }
     closers.length = 0;
-    if (failures.length > 0) throw new AggregateError(failures, 'worker services closed with errors');
+    if (failures.length > 0) {
+      revoker.redis.disconnect();
+      throw new AggregateError(failures, 'worker services closed with errors');
+    }
   };
   try {
     const schedulesQueue = new Queue(keys.schedulesQueue, {

@@ -29,7 +29,7 @@ export interface WebhookDeliveryOptions {
   logger: Logger;
   /** Deliveries in flight at once in this process. @defaultValue 10 */
   concurrency?: number;
-  /** How long close() lets deliveries in flight finish before cancelling them. @defaultValue 15000 */
+  /** How long close() lets deliveries in flight finish before cancelling them (they are retried, same id). @defaultValue 5000 */
   shutdownGraceMs?: number;
 }
 
@@ -163,7 +163,7 @@ export function startWebhookDelivery(options: WebhookDeliveryOptions): WebhookDe
     close() {
       closing ??= (async () => {
         // Deliveries in flight get the grace period, then are cancelled (they count as a failed attempt).
-        const timer = setTimeout(() => abort.abort(), options.shutdownGraceMs ?? 15_000);
+        const timer = setTimeout(() => abort.abort(), options.shutdownGraceMs ?? 5_000);
         try {
           await worker.close();
         } finally {
