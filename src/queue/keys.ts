@@ -20,6 +20,10 @@ export interface KeySpace {
   rateWaits: string;
   /** Hash: account → epoch ms of the first rate-limited answer since the vendor last served a call. */
   rateLimitedSince: string;
+  /** Hash: account → the last resume (JSON `{ at, suspectJobId }`: the job whose answer halted it). */
+  resumes: string;
+  /** Hash: account → epoch ms of a recent successful vendor call (written at most once a second per worker). */
+  lastSuccess: string;
   batchMeta(batchId: string): string;
   /** List of `row<TAB>jobId` for every valid item of a batch, in input order. */
   batchItems(batchId: string): string;
@@ -68,6 +72,8 @@ export function keySpace(prefix: string): KeySpace {
     rateLimits: key('rate-limits'),
     rateWaits: key('rate-waits'),
     rateLimitedSince: key('rate-limited-since'),
+    resumes: key('resumes'),
+    lastSuccess: key('last-success'),
     batchMeta: (batchId) => key('batch', batchId),
     batchItems: (batchId) => key('batch', batchId, 'items'),
     batchInvalid: (batchId) => key('batch', batchId, 'invalid'),

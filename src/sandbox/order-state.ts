@@ -39,8 +39,8 @@ export interface OrderRecord {
   state: OrderState;
   /** being-issued: how many more calls answer "being issued" before the order is issued. */
   issuingCallsLeft: number;
-  /** Faults the next calls on this order meet, first one first (seeded). */
-  faults: FaultKind[];
+  /** Faults the next calls on this order meet, first one first (seeded; `pass`: none for that call). */
+  faults: (FaultKind | 'pass')[];
   /** Extra latency of every call on this order. */
   latencyMs: number;
   /** Calls that took this order to revoked or rejected (never reset): more than 1 is a bug. */

@@ -58,6 +58,8 @@ export interface OrderStore {
   find(vendor: SandboxVendor, orderNumber: string): OrderRecord | undefined;
   /** The account's own order named by `field`, or undefined. */
   lookup(vendor: SandboxVendor, account: string, field: TargetField, value: string): OrderRecord | undefined;
+  /** Any account's order named by `field` (to tell "another's order" from "no such order"). */
+  lookupAny(vendor: SandboxVendor, field: TargetField, value: string): OrderRecord | undefined;
   list(vendor?: SandboxVendor): OrderRecord[];
   revoke(
     order: OrderRecord,
@@ -71,6 +73,8 @@ export interface OrderStore {
     init: { requester: DigicertRequester; comments: string; revocationReason: string | undefined },
   ): RevokeRequestRecord;
   getRequest(account: string, id: number): RevokeRequestRecord | undefined;
+  /** Every request of the account, oldest first. */
+  requestsOf(account: string): RevokeRequestRecord[];
   /** Approving revokes the order (if still issued); rejecting leaves it as it is. */
   decideRequest(
     request: RevokeRequestRecord,
@@ -144,11 +148,14 @@ export function createOrderStore(
       byNumber.get(key(vendor, stripZeros(orderNumber))) ?? byNumber.get(key(vendor, orderNumber)),
 
     lookup(vendor, account, field, value) {
-      let order: OrderRecord | undefined;
-      if (field === 'orderNumber') order = store.find(vendor, value);
-      else if (field === 'certificateID') order = byCertificateID.get(key(vendor, value));
-      else order = bySerial.get(key(vendor, normaliseSerial(value)));
+      const order = store.lookupAny(vendor, field, value);
       return order?.account === account ? order : undefined;
+    },
+
+    lookupAny(vendor, field, value) {
+      if (field === 'orderNumber') return store.find(vendor, value);
+      if (field === 'certificateID') return byCertificateID.get(key(vendor, value));
+      return bySerial.get(key(vendor, normaliseSerial(value)));
     },
 
     list: (vendor) => [...byNumber.values()].filter((o) => vendor === undefined || o.vendor === vendor),
@@ -195,6 +202,8 @@ export function createOrderStore(
       requestsByOrder.set(orderKey, [...(requestsByOrder.get(orderKey) ?? []), request]);
       return request;
     },
+
+    requestsOf: (account) => [...requests.values()].filter((r) => r.account === account),
 
     getRequest(account, id) {
       const request = requests.get(id);

@@ -38,8 +38,11 @@ export const seedOrderSchema = z.object({
   state: z.enum(ORDER_STATES).default('issued'),
   /** being-issued: calls answered "being issued" before the order counts as issued. */
   issuingCalls: z.number().int().min(0).optional(),
-  /** Faults the next calls on this order meet, in order. */
-  faults: z.array(faultKindSchema).default([]),
+  /**
+   * Faults the next calls on this order meet, in order (`pass`: that call meets none), e.g.
+   * `["pass", "resetAfterEffect"]`: the revoke goes through, the approval after it is reset.
+   */
+  faults: z.array(z.union([faultKindSchema, z.literal('pass')])).default([]),
   /** Extra latency of every call on this order, in ms. */
   latencyMs: z.number().min(0).default(0),
 });

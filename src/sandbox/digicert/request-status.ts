@@ -16,7 +16,8 @@ export const getRequestRoute: DigicertRoute = {
     const request = /^\d{1,15}$/.test(id) ? ctx.store.getRequest(account.name, Number(id)) : undefined;
     if (!request) return DIGICERT_ERRORS.requestNotFound;
     return {
-      orderNumber: request.orderNumber,
+      // The order's seeded faults and latency apply to calls about its requests too.
+      order: ctx.store.find('digicert', request.orderNumber),
       execute() {
         const body: Record<string, unknown> = {
           ...revokeRequestBody(request),
@@ -47,7 +48,7 @@ export const updateRequestStatusRoute: DigicertRoute = {
     if (!request) return DIGICERT_ERRORS.requestNotFound;
     if (!account.admin) return DIGICERT_ERRORS.approvalDenied;
     return {
-      orderNumber: request.orderNumber,
+      order: ctx.store.find('digicert', request.orderNumber),
       execute() {
         if (request.status !== 'pending')
           return { kind: 'error', error: invalidRequestStatus(request.status) };

@@ -1,23 +1,51 @@
 /**
  * Fake `PUT /services/v2/order/certificate/{order_id}/revoke`. Without skip_approval it files a
- * revoke request and answers 201 with it, status pending (a second call while one is pending
- * answers the same request rather than filing another); the order is revoked only when the
+ * revoke request and answers 201 with it, status pending; the order is revoked only when the
  * request is approved. With `skip_approval: true` (admin keys only, else 403) the order is
  * revoked at once: 204, no request, no comment kept.
+ *
+ * Where the docs are silent the default is one guess and each variant (variants.ts) another:
+ * a second call while a request is pending answers that same request (or files a new one, or is
+ * refused); a revoked order answers `already_revoked` (or `invalid_order_status|revoked`, or 409);
+ * `revocation_reason` is snake_case (or camelCase); a comment is required (or not).
  */
 import { requesterOf } from '../accounts.ts';
+import type { SandboxContext } from '../context.ts';
 import type { RevokeRequestRecord } from '../order-store.ts';
-import { DIGICERT_ERRORS, invalidField, invalidOrderStatus, missingField } from './errors.ts';
+import {
+  DIGICERT_ERRORS,
+  type DigicertError,
+  invalidField,
+  invalidOrderStatus,
+  missingField,
+} from './errors.ts';
 import { type DigicertRoute, isError, jsonObjectBody } from './route.ts';
 
-const REVOCATION_REASONS: ReadonlySet<string> = new Set([
-  'unspecified',
-  'key_compromise',
-  'affiliation_changed',
-  'superseded',
-  'cessation_of_operation',
-  'privilege_withdrawn',
-]);
+/** DigiCert's reason names (RFC 5280's, snake_case) and their camelCase spelling. */
+const REVOCATION_REASONS: Readonly<Record<string, string>> = {
+  unspecified: 'unspecified',
+  key_compromise: 'keyCompromise',
+  affiliation_changed: 'affiliationChanged',
+  superseded: 'superseded',
+  cessation_of_operation: 'cessationOfOperation',
+  privilege_withdrawn: 'privilegeWithdrawn',
+};
+
+/** The reason names this sandbox takes, as the variant in force spells them. */
+function acceptedReasons(ctx: SandboxContext): ReadonlySet<string> {
+  return new Set(
+    ctx.variants.has('digicert-reason-camel')
+      ? Object.values(REVOCATION_REASONS)
+      : Object.keys(REVOCATION_REASONS),
+  );
+}
+
+/** The answer to a revoke of an order that is revoked already, as the variant in force gives it. */
+function alreadyRevoked(ctx: SandboxContext): DigicertError {
+  if (ctx.variants.has('digicert-already-revoked-status')) return invalidOrderStatus('revoked');
+  if (ctx.variants.has('digicert-already-revoked-conflict')) return DIGICERT_ERRORS.alreadyRevokedConflict;
+  return DIGICERT_ERRORS.alreadyRevoked;
+}
 
 export const revokeOrderRoute: DigicertRoute = {
   method: 'PUT',
@@ -25,14 +53,15 @@ export const revokeOrderRoute: DigicertRoute = {
   prepare({ ctx, account, id, body }) {
     const fields = jsonObjectBody(body);
     if (isError(fields)) return fields;
-    // The docs' table says `comment`, their samples send `comments`: either is taken.
-    const comments = fields.comments ?? fields.comment;
-    if (comments === undefined || comments === null || comments === '') return missingField('comments');
+    // The docs' table says `comment`, their samples send `comments`: either is taken; newer
+    // public pages send none (a variant).
+    const comments = fields.comments ?? fields.comment ?? '';
     if (typeof comments !== 'string') return invalidField('comments');
+    if (comments === '' && !ctx.variants.has('digicert-comments-optional')) return missingField('comments');
     const skipApproval = fields.skip_approval ?? false;
     if (typeof skipApproval !== 'boolean') return invalidField('skip_approval');
     const reason = fields.revocation_reason;
-    if (reason !== undefined && (typeof reason !== 'string' || !REVOCATION_REASONS.has(reason))) {
+    if (reason !== undefined && (typeof reason !== 'string' || !acceptedReasons(ctx).has(reason))) {
       return invalidField('revocation_reason');
     }
     if (skipApproval && !account.admin) return DIGICERT_ERRORS.skipApprovalDenied;
@@ -44,14 +73,18 @@ export const revokeOrderRoute: DigicertRoute = {
     return {
       order,
       execute() {
-        if (order.state === 'revoked') return { kind: 'error', error: DIGICERT_ERRORS.alreadyRevoked };
+        if (order.state === 'revoked') return { kind: 'error', error: alreadyRevoked(ctx) };
         if (order.state !== 'issued') return { kind: 'error', error: invalidOrderStatus(order.state) };
         if (skipApproval) {
           ctx.store.revoke(order, { test: false, unissued: 'refuse' });
           return { kind: 'ok', status: 204 };
         }
+        const pending = ctx.store.pendingRequestOf(order);
+        if (pending && ctx.variants.has('digicert-repeat-refused')) {
+          return { kind: 'error', error: DIGICERT_ERRORS.duplicateRequest };
+        }
         const request =
-          ctx.store.pendingRequestOf(order) ??
+          (ctx.variants.has('digicert-repeat-new-request') ? undefined : pending) ??
           ctx.store.createRequest(order, {
             requester: requesterOf(account),
             comments,

@@ -12,17 +12,19 @@ import { ErrorCodes } from '../../errors.ts';
 import type { DigicertAccount, ExecuteOptions, OperationSpec, OperationTarget } from '../operation.ts';
 import { excerpt, makeOutcome, type Outcome } from '../outcome.ts';
 import { isEmptyBody, isOutcome, scrubKey, sendDigicert } from './call.ts';
-import { classifyDigicertError } from './errors.ts';
-import { parseRequestObject } from './request.ts';
+import { classifyDigicertError, parseDigicertErrors, refusesRevocationReason } from './errors.ts';
+import { getOrder } from './order-info.ts';
+import { approveRequest, getRequest, parseRequestObject } from './request.ts';
+import { findPendingRevokeRequest } from './request-list.ts';
+import {
+  DIGICERT_REVOCATION_REASONS,
+  learnAccepted,
+  learnRefusal,
+  type ReasonSpelling,
+  spellReason,
+} from './revocation-reason.ts';
 
-/** The reasons DigiCert accepts for TLS/SSL orders (RFC 5280 reason names, snake_case). */
-export const DIGICERT_REVOCATION_REASONS = [
-  'key_compromise',
-  'cessation_of_operation',
-  'affiliation_changed',
-  'superseded',
-  'unspecified',
-] as const;
+export { DIGICERT_REVOCATION_REASONS } from './revocation-reason.ts';
 
 /**
  * DigiCert publishes no limit. 1024 matches Sectigo's revocationReason, keeps every job record
@@ -67,11 +69,14 @@ const skipApproval = z
 export const revokeOrderParams = z.strictObject(
   {
     order_id: orderId,
+    // Optional: without one the call says who asked (the batch), since every form of the docs
+    // takes a comment and the older ones require it.
     comments: z
-      .string({ error: 'comments is required: text saying why the order is revoked' })
+      .string({ error: 'comments must be text saying why the order is revoked' })
       .trim()
       .min(1, { error: 'comments must not be empty' })
-      .max(COMMENTS_MAX_CHARS, { error: `comments must be at most ${COMMENTS_MAX_CHARS} characters` }),
+      .max(COMMENTS_MAX_CHARS, { error: `comments must be at most ${COMMENTS_MAX_CHARS} characters` })
+      .optional(),
     revocation_reason: z
       .enum(DIGICERT_REVOCATION_REASONS, {
         error: `revocation_reason must be one of ${DIGICERT_REVOCATION_REASONS.join(', ')}`,
@@ -89,20 +94,29 @@ export type RevokeOrderParams = z.output<typeof revokeOrderParams>;
 
 export interface RevokeOrderBody {
   comments: string;
-  revocation_reason?: (typeof DIGICERT_REVOCATION_REASONS)[number];
+  revocation_reason?: string;
   skip_approval?: true;
 }
 
+/** The comment sent when the job gives none: who asked, so CertCentral's request says. */
+export function defaultComments(reference: string | undefined): string {
+  return `revoked by revoker${reference ? ` (${reference})` : ''}`.slice(0, COMMENTS_MAX_CHARS);
+}
+
 /**
- * The JSON body. `skip_approval` comes from the job when it says, else from the account, and is
- * sent only when true (DigiCert's default is false, and the samples leave it out).
+ * The JSON body. `comments` is always sent (the form every version of the docs takes), the job's
+ * or a default naming who asked. `skip_approval` comes from the job when it says, else from the
+ * account, and is sent only when true (DigiCert's default is false, and the samples leave it out).
  */
 export function buildRevokeOrderBody(
   params: RevokeOrderParams,
   account: Pick<DigicertAccount, 'skipApproval'>,
+  options: { reference?: string; reasonSpelling?: ReasonSpelling } = {},
 ): RevokeOrderBody {
-  const body: RevokeOrderBody = { comments: params.comments };
-  if (params.revocation_reason !== undefined) body.revocation_reason = params.revocation_reason;
+  const body: RevokeOrderBody = { comments: params.comments ?? defaultComments(options.reference) };
+  if (params.revocation_reason !== undefined) {
+    body.revocation_reason = spellReason(params.revocation_reason, options.reasonSpelling ?? 'snake');
+  }
   if (params.skip_approval ?? account.skipApproval) body.skip_approval = true;
   return body;
 }
@@ -128,7 +142,11 @@ export async function revokeOrder(
     });
   }
   params = checked.data;
-  const body = buildRevokeOrderBody(params, account);
+  const spelling = account.reasonSpelling?.spelling ?? 'snake';
+  const body = buildRevokeOrderBody(params, account, {
+    ...(options.reference !== undefined ? { reference: options.reference } : {}),
+    reasonSpelling: spelling,
+  });
   const result = await sendDigicert(
     account,
     { method: 'PUT', path: revokeOrderPath(params), body: { ...body } },
@@ -138,7 +156,12 @@ export async function revokeOrder(
 
   const { status, latencyMs } = result;
   const success = status >= 200 && status < 300;
-  if (!success) return classifyDigicertError(result, account);
+  if (!success) {
+    const outcome = classifyDigicertError(result, account);
+    return body.revocation_reason === undefined ? outcome : respell(account, spelling, result.body, outcome);
+  }
+  if (account.reasonSpelling && body.revocation_reason !== undefined)
+    learnAccepted(account.reasonSpelling, spelling);
 
   // skip_approval revokes at once; DigiCert documents 204 (or 201) with no body for it.
   if (isEmptyBody(result.body) && (status === 204 || status === 201) && body.skip_approval === true) {
@@ -177,6 +200,28 @@ export async function revokeOrder(
   });
 }
 
+/**
+ * A refusal naming `revocation_reason` while the other spelling is untried: the call did
+ * nothing, so it is sent again (a retry, its own rate-limit slot) with the other spelling.
+ */
+function respell(
+  account: DigicertAccount,
+  spelling: ReasonSpelling,
+  body: string,
+  outcome: Outcome,
+): Outcome {
+  const memo = account.reasonSpelling;
+  const errors = parseDigicertErrors(body) ?? [];
+  if (!memo || outcome.class !== 'permanent' || !errors.some(refusesRevocationReason)) return outcome;
+  if (!learnRefusal(memo, spelling)) return outcome;
+  return makeOutcome({
+    ...outcome,
+    class: 'transient',
+    message: `${outcome.message}: sending revocation_reason in ${memo.spelling === 'camel' ? 'camelCase' : 'snake_case'} next`,
+    mayHaveTakenEffect: false,
+  });
+}
+
 export const revokeOrderOperation: OperationSpec<RevokeOrderParams, DigicertAccount> = {
   name: 'digicert.revokeOrder',
   vendor: 'digicert',
@@ -187,4 +232,10 @@ export const revokeOrderOperation: OperationSpec<RevokeOrderParams, DigicertAcco
     return { field: 'order_id', value: String(params.order_id) };
   },
   execute: revokeOrder,
+  reads: {
+    targetStatus: (account, params, options) => getOrder(account, String(params.order_id), options),
+    pendingRequest: (account, params, offset, options) =>
+      findPendingRevokeRequest(account, { orderId: String(params.order_id) }, offset, options),
+  },
+  approval: { approve: approveRequest, read: getRequest },
 };
