@@ -17,11 +17,11 @@ export function announcingResume(
 ): AccountControl {
   return {
     ...control,
-    async resume() {
+    async resume(at = now()) {
       const [halt, paused] = await Promise.all([control.haltRecord(), queue.isPaused()]);
-      await control.resume();
+      await control.resume(at);
       // A resume of an account that was running changes nothing: no news for a receiver.
-      if (halt || paused) await outbox.emit(accountResumedEvent(account, now(), halt));
+      if (halt || paused) await outbox.emit(accountResumedEvent(account, at, halt));
     },
   };
 }
