@@ -5,7 +5,7 @@
  * config, not with sleeps.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { Queue } from 'bullmq';
+import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createResultStore } from '../../src/queue/result-store.ts';
 import {
@@ -307,5 +307,48 @@ describe('outcome webhooks', () => {
     });
     // Announced without a second vendor call.
     expect(rig.sandbox.stats().accounts['sectigo:revoker-demo']?.requests ?? 0).toBe(0);
+  });
+
+  it('an item whose job BullMQ failed on its own is announced dead-lettered when the sweep records it', async () => {
+    const hooks = await receiver();
+    rig = await startRig({
+      sandbox: { seedData: { orders: [sectigoOrder('8601')] } },
+      env: { TEST_WEBHOOK_SECRET: newSecret() },
+      config: {
+        webhooks: [
+          {
+            name: 'siem',
+            url: hooks.url,
+            secret: { env: 'TEST_WEBHOOK_SECRET' },
+            events: ['item.finished'],
+            retry: FAST_RETRY,
+          },
+        ],
+      },
+    });
+    const { batchId } = await rig.revoker.producer.submit(rig.rows([revokeSslRow('8601')]));
+    // Something other than our processor fails the job in BullMQ (as a job stalled too often is).
+    const connection = rig.revoker.redis.duplicate({ maxRetriesPerRequest: null });
+    const foreign = new Worker(
+      'account-sectigo',
+      async () => {
+        throw new UnrecoverableError('stalled more than allowable limit');
+      },
+      { connection, prefix: rig.prefix },
+    );
+    const queue = new Queue('account-sectigo', { connection: rig.revoker.redis, prefix: rig.prefix });
+    try {
+      await eventually(async () => (await queue.getFailedCount()) === 1, 'the job failed in BullMQ');
+    } finally {
+      await foreign.close();
+      await queue.close();
+      connection.disconnect();
+    }
+
+    await rig.startWorker({ tuning: WORKER_TUNING });
+    await eventually(async () => hooks.accepted().length === 1, 'the item announced');
+    const [report] = await reportOf(rig.revoker, batchId);
+    expect(report).toMatchObject({ outcome: 'dead-lettered', code: 'BULLMQ_FAILED' });
+    expect(hooks.received[0]?.json.data).toEqual({ batchId, ...report });
   });
 });
