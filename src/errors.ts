@@ -49,6 +49,10 @@ export const ErrorCodes = {
   HTTP_STATUS: 'http-<status>',
   /** Halt reason: only rate-limited answers for rateLimit.maxWaitMs (the vendor's quota may be spent). */
   RATE_LIMIT_EXHAUSTED: 'rate-limit-exhausted',
+  /** A webhook delivery got no 2xx (another status, no answer in time, refused); it is retried. */
+  WEBHOOK_ERR_DELIVERY: 'WEBHOOK_ERR_DELIVERY',
+  /** A schedule's source (input file or drop directory) cannot be read. */
+  SCHEDULE_ERR_SOURCE: 'SCHEDULE_ERR_SOURCE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -18,6 +18,8 @@ import { createProducer, type Producer } from './queue/producer.ts';
 import { checkRedis, createRedis } from './queue/redis-connection.ts';
 import { createResultStore } from './queue/result-store.ts';
 import { operations } from './vendors/registry.ts';
+import { announcingResume } from './webhooks/account-resumed.ts';
+import { createWebhookOutbox, type WebhookOutbox } from './webhooks/outbox.ts';
 
 export interface AccountStatus {
   account: string;
@@ -43,6 +45,8 @@ export interface Revoker {
   readonly producer: Producer;
   readonly batches: BatchReader;
   readonly deadLetter: DeadLetter;
+  /** Enqueues outcome webhooks (config `webhooks`); undefined when none are configured. */
+  readonly webhooks: WebhookOutbox | undefined;
   /** A warning about Redis's configuration, if any (eviction policy). */
   readonly redisWarning: string | undefined;
   accountStatus(): Promise<AccountStatus[]>;
@@ -50,6 +54,7 @@ export interface Revoker {
   workerCount(account: string): Promise<number>;
   /** Removes batches (and their records) whose last item finished before `cutoff` (retention). */
   prune(options: PruneOptions): Promise<PruneResult>;
+  /** An account's control; its resume() also announces `account.resumed` to webhooks. */
   account(name: string): AccountControl;
   close(): Promise<void>;
 }
@@ -115,6 +120,9 @@ export async function openRevoker(config: RevokerConfig, open: OpenOptions = {})
     },
   });
 
+  const webhooks =
+    config.webhooks.length > 0 ? createWebhookOutbox({ redis, keys, webhooks: config.webhooks }) : undefined;
+
   return {
     config,
     keys,
@@ -123,7 +131,11 @@ export async function openRevoker(config: RevokerConfig, open: OpenOptions = {})
     redisWarning,
     batches: createBatchReader(createBatchStore(redis, keys), results),
     deadLetter,
-    account: (name) => createAccountControl(name, queueFor(name), redis, keys),
+    webhooks,
+    account(name) {
+      const control = createAccountControl(name, queueFor(name), redis, keys);
+      return webhooks ? announcingResume(name, control, queueFor(name), webhooks) : control;
+    },
     workerCount: (name) => queueFor(name).getWorkersCount(),
     prune: (options) =>
       pruneBatches({ redis, keys, batches: createBatchStore(redis, keys), results }, options),
@@ -167,6 +179,7 @@ export async function openRevoker(config: RevokerConfig, open: OpenOptions = {})
     },
     async close() {
       await producer.close();
+      await webhooks?.close();
       await Promise.all([...queues.values(), dlqQueue].map((q) => q.close()));
       await redis.quit().catch(() => redis.disconnect());
     },

@@ -39,6 +39,25 @@ export interface KeySpace {
   pruneLock: string;
   /** Sorted set of batch ids by creation time. */
   batches: string;
+  /**
+   * Sorted set (by creation time) of submitted batches not yet announced finished: what the
+   * batch watch (batch-watch.ts) looks at, so it never walks every batch kept for retention.
+   */
+  batchesOpen: string;
+  /** String with a TTL: the worker sweeping open batches for finished ones holds it. */
+  batchWatchLock: string;
+  /** BullMQ queue of outcome-webhook deliveries (src/webhooks/). */
+  webhooksQueue: string;
+  /** BullMQ queue the schedules' job schedulers fill, one job per tick (src/schedules/). */
+  schedulesQueue: string;
+  /** Hash: schedule name → its last run (JSON, src/schedules/run-log.ts). */
+  scheduleRuns: string;
+  /** List: the latest runs of a schedule (JSON), newest first, capped. */
+  scheduleLog(schedule: string): string;
+  /** String with a TTL: the one run of a schedule in progress holds it. */
+  scheduleLock(schedule: string): string;
+  /** Hash: batch id → the schedule that made it and where its report goes (JSON). */
+  scheduleBatches: string;
 }
 
 export function keySpace(prefix: string): KeySpace {
@@ -63,5 +82,13 @@ export function keySpace(prefix: string): KeySpace {
     replayClaim: (jobId) => key('replay', jobId),
     pruneLock: key('prune-lock'),
     batches: key('batches'),
+    batchesOpen: key('batches-open'),
+    batchWatchLock: key('batch-watch-lock'),
+    webhooksQueue: 'webhooks',
+    schedulesQueue: 'schedules',
+    scheduleRuns: key('schedule-runs'),
+    scheduleLog: (schedule) => key('schedule-log', schedule),
+    scheduleLock: (schedule) => key('schedule-lock', schedule),
+    scheduleBatches: key('schedule-batches'),
   };
 }

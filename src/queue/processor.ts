@@ -175,6 +175,9 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
     if (plan.action === 'finished') {
       // Finished earlier (a crash after the record write, a resubmit, a replay of a done item).
       if (plan.record.outcome === 'dead-lettered') await addDeadLetterEntry(job, data, plan.record);
+      // A run that died between writing the record and telling its listeners told no one: tell
+      // now, marked as told again (webhook deliveries are keyed by the record, so not doubled).
+      await tellFinished(job, jobId, plan.record, true);
       return { outcome: plan.record.outcome };
     }
     const run: Run = { job, jobId, lock, data, spec, rehearsal, found: begun.record };
@@ -549,6 +552,20 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
     if (first) await tell(events.accountHalted, { account: deps.accountName, reason, code, jobId, at });
   }
 
+  async function tellFinished(job: Job, jobId: string, record: ItemRecord, again: boolean): Promise<void> {
+    // job.data as read: an INVALID_JOB may lack fields, and the listener gets what there is.
+    const data = job.data as Partial<QueueJobData>;
+    await tell(events.itemFinished, {
+      account: deps.accountName,
+      operation: data.operation ?? ('' as QueueJobData['operation']),
+      jobId,
+      batchId: data.batchId ?? '',
+      row: data.row ?? 0,
+      record,
+      ...(again ? { again: true } : {}),
+    });
+  }
+
   async function writeFinal(run: Run, record: ItemRecord): Promise<ProcessorResult> {
     return { outcome: await write(run, record) };
   }
@@ -560,18 +577,7 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
   async function write(run: Pick<Run, 'job' | 'jobId' | 'lock'>, record: ItemRecord): Promise<RecordOutcome> {
     const result = await deps.results.write(run.jobId, record, { lock: run.lock });
     if (result.status === 'ok') {
-      if (FINAL_OUTCOMES.has(record.outcome)) {
-        // job.data as read: an INVALID_JOB may lack fields, and the listener gets what there is.
-        const data = run.job.data as Partial<QueueJobData>;
-        await tell(events.itemFinished, {
-          account: deps.accountName,
-          operation: data.operation ?? ('' as QueueJobData['operation']),
-          jobId: run.jobId,
-          batchId: data.batchId ?? '',
-          row: data.row ?? 0,
-          record,
-        });
-      }
+      if (FINAL_OUTCOMES.has(record.outcome)) await tellFinished(run.job, run.jobId, record, false);
       return record.outcome;
     }
     if (result.status === 'lock-lost') throw new LockLostError(run.jobId);

@@ -27,6 +27,8 @@ export interface WorkerConfigOptions {
   fileName?: string;
   /** Adds a DigiCert account (`digicert`, key `{ env: TEST_DIGICERT_KEY }`) with these extra fields. */
   digicert?: Record<string, unknown>;
+  /** More top-level config sections (`webhooks`, `schedules`). */
+  extra?: Record<string, unknown>;
 }
 
 /**
@@ -69,6 +71,7 @@ export async function writeWorkerConfig(
         : {}),
     },
     retry: { attempts: 5, baseDelayMs: 50, maxDelayMs: 200 },
+    ...options.extra,
   };
   const file = join(options.dir, options.fileName ?? 'revoker.config.json');
   await writeFile(file, `${JSON.stringify(input, null, 2)}\n`);

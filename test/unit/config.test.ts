@@ -39,6 +39,8 @@ describe('parseConfig: defaults', () => {
       accounts: {},
       retry: { attempts: 8, baseDelayMs: 1000, maxDelayMs: 300_000 },
       retention: { days: 30 },
+      webhooks: [],
+      schedules: [],
     });
   });
 
