@@ -3,9 +3,11 @@
  * vendor account (credentials in memory, one keep-alive HTTPS pool) and its queue settings.
  * The only place config, secrets, the HTTP client and the queue meet.
  */
+
 import type { AccountConfig, RevokerConfig } from './config.ts';
 import type { WorkerAccountSettings } from './queue/worker-pool.ts';
 import type { ResolvedCredentials } from './secrets.ts';
+import { createReasonSpellingMemo } from './vendors/digicert/revocation-reason.ts';
 import { createHttpClient } from './vendors/http-client.ts';
 import type { VendorAccount } from './vendors/operation.ts';
 
@@ -35,6 +37,8 @@ export function buildVendorAccount(account: AccountConfig, secrets: ResolvedCred
       apiKey: secrets.apiKey,
       skipApproval: account.skipApproval,
       defaultRateLimitWaitMs: account.rateLimitWaitMs,
+      // Learned by this process from the vendor's answers, for every job of the account.
+      reasonSpelling: createReasonSpellingMemo(),
     };
   }
   throw new Error(`account vendor ${account.vendor} does not match its resolved credentials`);

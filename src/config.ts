@@ -12,12 +12,16 @@
  * `{ "file": "path" }`); src/secrets.ts resolves them in memory when a worker starts.
  *
  * Library code never reads `process.env`: entry points pass it in as `env`.
+ *
+ * Sections: `redis`, `accounts`, `retry`, `retention`, `webhooks` (signed outcome events to
+ * receivers, src/webhooks/) and `schedules` (cron-driven batch runs, src/schedules/).
  */
 
 import { readFile as fsReadFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { RevokerError } from './errors.ts';
+import { cronProblem, timeZoneProblem } from './schedules/cron.ts';
 import { HTTP_CLIENT_DEFAULTS } from './vendors/http-client.ts';
 
 /** The environment, as entry points pass it (`process.env`). */
@@ -389,6 +393,179 @@ const apiSchema = strictObject({
 }).prefault({});
 
 // ---------------------------------------------------------------------------------------------
+// Webhooks
+
+/** The events a webhook can subscribe to (src/webhooks/event.ts builds their bodies). */
+export const WEBHOOK_EVENT_TYPES = [
+  'item.finished',
+  'batch.finished',
+  'account.halted',
+  'account.resumed',
+] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
+/** Webhook and schedule names become part of job ids and batch ids: the account alphabet. */
+const NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+function nameSchema(what: string) {
+  return z.string({ error: `expected a ${what} name` }).regex(NAME_PATTERN, {
+    error: `${what} names are 1 to 64 letters, digits, "_" or "-" (the name becomes part of job and batch ids)`,
+  });
+}
+
+/** Loopback receivers may be plain http: a receiver on the same host, and the tests' receivers. */
+export function isLoopbackHost(hostname: string): boolean {
+  return (
+    hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
+  );
+}
+
+function webhookUrl() {
+  return z.string({ error: 'expected an https:// URL' }).superRefine((value, ctx) => {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `expected an https:// URL, got "${value}"` });
+      return;
+    }
+    if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          `must be an https:// URL (plain http:// only for a receiver on this host: localhost, 127.x.x.x, [::1]), got "http://${url.host}…": ` +
+          'outcome events would cross the network in clear text',
+      });
+    } else if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+      ctx.addIssue({ code: 'custom', message: `expected an https:// URL, got "${url.protocol}//…"` });
+    }
+    if (url.username !== '' || url.password !== '') {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'must not carry a user name or password: the signature (webhook-signature) is what authenticates revoker to the receiver',
+      });
+    }
+  });
+}
+
+/** Delivery retries: exponential backoff, capped, with a little jitter (src/webhooks/delivery-backoff.ts). */
+const webhookRetrySchema = strictObject({
+  /**
+   * Delivery attempts per event, the first included; after the last one the delivery stays in the
+   * failed list (`revoker webhooks failed`). With the defaults the attempts span about 20 hours.
+   * @defaultValue 30
+   */
+  attempts: positiveInt().max(100, { error: 'at most 100' }).default(30),
+  /**
+   * The first retry waits about this long; each further retry doubles it.
+   * @defaultValue 5000
+   */
+  baseDelayMs: positiveInt('a positive integer number of milliseconds').default(5_000),
+  /**
+   * No retry waits longer than this.
+   * @defaultValue 3600000 (1 hour)
+   */
+  maxDelayMs: positiveInt('a positive integer number of milliseconds').default(3_600_000),
+})
+  .refine((r) => r.maxDelayMs >= r.baseDelayMs, {
+    path: ['maxDelayMs'],
+    error: 'must be at least baseDelayMs',
+  })
+  .prefault({});
+
+const webhookSchema = strictObject({
+  /** Names the webhook in `revoker webhooks test NAME`, the logs and delivery job ids. */
+  name: nameSchema('webhook'),
+  /** The receiver: https, or http to a loopback host only. */
+  url: webhookUrl(),
+  /**
+   * The signing secret, as a reference. `whsec_<base64>` (the Standard Webhooks form) is used as
+   * the base64-decoded bytes; any other value as its UTF-8 bytes. At least 24 bytes either way.
+   */
+  secret: secretRefSchema,
+  /** The events this receiver gets. */
+  events: z
+    .array(z.enum(WEBHOOK_EVENT_TYPES, { error: `expected one of ${WEBHOOK_EVENT_TYPES.join(', ')}` }), {
+      error: `expected a list of events (${WEBHOOK_EVENT_TYPES.join(', ')})`,
+    })
+    .min(1, { error: 'name at least one event' })
+    .refine((events) => new Set(events).size === events.length, { error: 'an event is listed twice' }),
+  /**
+   * Only events of these accounts (a batch: if any of its items belongs to one). Omit for all.
+   */
+  accounts: z
+    .array(accountNameSchema, { error: 'expected a list of account names' })
+    .min(1, { error: 'omit accounts for every account, or name at least one' })
+    .optional(),
+  retry: webhookRetrySchema,
+  /**
+   * How long one delivery may take (connect, send, and the receiver's answer).
+   * @defaultValue 15000
+   */
+  timeoutMs: positiveInt('a positive integer number of milliseconds')
+    .max(120_000, { error: 'at most 120000 (2 minutes)' })
+    .default(15_000),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Schedules
+
+const scheduleSchema = strictObject({
+  /** Batches of a run are named `<name>-<time>` (src/schedules/batch-name.ts). */
+  name: nameSchema('schedule'),
+  /** 5 fields, or 6 with seconds first; checked with the parser BullMQ uses. */
+  cron: nonEmptyString('a cron pattern such as "0 3 * * *"'),
+  /**
+   * The time zone the pattern is read in (an IANA name).
+   * @defaultValue `UTC`
+   */
+  tz: z
+    .string({ error: 'expected a time zone such as "UTC" or "Europe/Berlin"' })
+    .superRefine((tz, ctx) => {
+      const problem = timeZoneProblem(tz);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .default('UTC'),
+  /** An input file (read at each run) or a drop directory (each run takes the files that arrived). */
+  source: nonEmptyString('the path of an input file or a directory'),
+  /**
+   * Rows without an account get this one; a row naming another account is an error (an unattended
+   * run must not act on an account its schedule does not name).
+   */
+  account: accountNameSchema.optional(),
+  /** `true`: every item of every run is a rehearsal (like `submit --rehearsal`). */
+  rehearsal: z.boolean({ error: 'expected true or false' }).optional(),
+  /** Each batch's report is written here (`<batch id>.json` or `.csv`) once its last item is final. */
+  reportDir: nonEmptyString('the path of a directory for reports'),
+  /**
+   * @defaultValue `json`
+   */
+  reportFormat: z.enum(['json', 'csv'], { error: 'expected "json" or "csv"' }).default('json'),
+}).superRefine((s, ctx) => {
+  // Only once the time zone is good: a bad one is reported on its own field.
+  if (timeZoneProblem(s.tz) !== undefined) return;
+  const problem = cronProblem(s.cron, s.tz);
+  if (problem) ctx.addIssue({ code: 'custom', path: ['cron'], message: problem });
+});
+
+/** Names must be unique within a list: the name is the key everywhere else. */
+function uniqueNames(what: string) {
+  return (list: readonly { name: string }[], ctx: z.core.$RefinementCtx<readonly { name: string }[]>) => {
+    const seen = new Set<string>();
+    list.forEach((entry, i) => {
+      if (seen.has(entry.name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [i, 'name'],
+          message: `another ${what} is named "${entry.name}" already`,
+        });
+      }
+      seen.add(entry.name);
+    });
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
 // The whole file
 
 export const configSchema = strictObject({
@@ -445,6 +622,46 @@ export const configSchema = strictObject({
   }).prefault({}),
   /** `revoker serve`: where it listens, its body limits and the tokens that may call it. */
   api: apiSchema,
+  /**
+   * Receivers of signed outcome events (Standard Webhooks), delivered by the workers.
+   * @defaultValue `[]`
+   */
+  webhooks: z
+    .array(webhookSchema, { error: 'expected a list of webhooks' })
+    .superRefine(uniqueNames('webhook'))
+    .default(() => []),
+  /**
+   * Batch runs on a cron schedule, kept in Redis as BullMQ job schedulers by the workers.
+   * @defaultValue `[]`
+   */
+  schedules: z
+    .array(scheduleSchema, { error: 'expected a list of schedules' })
+    .superRefine(uniqueNames('schedule'))
+    .default(() => []),
+}).superRefine((config, ctx) => {
+  // Names that must be configured accounts: a typo would silently filter everything out.
+  const known = (name: string) => Object.hasOwn(config.accounts, name);
+  const configured = Object.keys(config.accounts).join(', ') || 'none';
+  config.webhooks.forEach((webhook, i) => {
+    webhook.accounts?.forEach((account, j) => {
+      if (!known(account)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['webhooks', i, 'accounts', j],
+          message: `"${account}" is not a configured account (configured: ${configured})`,
+        });
+      }
+    });
+  });
+  config.schedules.forEach((schedule, i) => {
+    if (schedule.account !== undefined && !known(schedule.account)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['schedules', i, 'account'],
+        message: `"${schedule.account}" is not a configured account (configured: ${configured})`,
+      });
+    }
+  });
 });
 
 /** What the config file (and the overrides) may hold, before defaults are filled in. */
@@ -463,6 +680,8 @@ export type RevokerConfig = DeepReadonly<z.output<typeof configSchema>>;
 export type AccountConfig = RevokerConfig['accounts'][string];
 export type SectigoAccountConfig = Extract<AccountConfig, { vendor: 'sectigo' }>;
 export type DigicertAccountConfig = Extract<AccountConfig, { vendor: 'digicert' }>;
+export type WebhookConfig = RevokerConfig['webhooks'][number];
+export type ScheduleConfig = RevokerConfig['schedules'][number];
 
 /** The highest layer (CLI flags): the file's shape, every part optional; `undefined` values are ignored. */
 export type ConfigOverrides = DeepPartial<RevokerConfigInput>;
@@ -608,6 +827,12 @@ function literalSecretMessage(path: readonly PropertyKey[]): string {
       'environment variable, or { "file": "/run/secrets/revoker-api-token" } with the token as the file\'s content'
     );
   }
+  if (path[0] === 'webhooks') {
+    return (
+      'a secret cannot be written in the config file: write { "env": "REVOKER_WEBHOOK_SECRET" } and set that ' +
+      'environment variable, or { "file": "/run/secrets/webhook-secret" } with the secret as the file\'s content'
+    );
+  }
   const account = typeof path[1] === 'string' ? path[1] : 'ACCOUNT';
   const field = String(path[path.length - 1] ?? 'secret');
   const name = `REVOKER_${toEnvPart(account)}_${toEnvPart(field)}`;
@@ -707,6 +932,11 @@ function resolveRelativePaths(config: z.output<typeof configSchema>, baseDir: st
     } else {
       account.credentials.loginPassword = fixRef(account.credentials.loginPassword);
     }
+  }
+  for (const webhook of config.webhooks) webhook.secret = fixRef(webhook.secret);
+  for (const schedule of config.schedules) {
+    schedule.source = absolute(schedule.source);
+    schedule.reportDir = absolute(schedule.reportDir);
   }
 }
 

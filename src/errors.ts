@@ -41,6 +41,8 @@ export const ErrorCodes = {
   WORKER_LOST: 'WORKER_LOST',
   /** Report code: DigiCert said yes without a request we can read, and its order is not revoked. */
   DIGICERT_UNCONFIRMED: 'DIGICERT_UNCONFIRMED',
+  /** Report code: DigiCert refused to revoke a certificate whose reissue is pending. */
+  DIGICERT_REISSUE_PENDING: 'DIGICERT_REISSUE_PENDING',
   /** Report code: Sectigo answered HTTP 429 (rate-limited; the account waits). */
   HTTP_429: 'http-429',
   /** Report code: an HTTP status with no readable vendor code (`http-503`, `http-404`, …). */
@@ -67,6 +69,10 @@ export const ErrorCodes = {
   API_ERR_IDEMPOTENCY_KEY_REUSED: 'API_ERR_IDEMPOTENCY_KEY_REUSED',
   /** HTTP API 500: an error of ours; the log has it under the request id the answer names. */
   API_ERR_INTERNAL: 'API_ERR_INTERNAL',
+  /** A webhook delivery got no 2xx (another status, no answer in time, refused); it is retried. */
+  WEBHOOK_ERR_DELIVERY: 'WEBHOOK_ERR_DELIVERY',
+  /** A schedule's source (input file or drop directory) cannot be read. */
+  SCHEDULE_ERR_SOURCE: 'SCHEDULE_ERR_SOURCE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

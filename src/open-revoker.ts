@@ -21,6 +21,8 @@ import { createProducer, type Producer } from './queue/producer.ts';
 import { checkRedis, createRedis } from './queue/redis-connection.ts';
 import { createResultStore } from './queue/result-store.ts';
 import { operations } from './vendors/registry.ts';
+import { announcingResume } from './webhooks/account-resumed.ts';
+import { createWebhookOutbox, type WebhookOutbox } from './webhooks/outbox.ts';
 
 export interface AccountStatus {
   account: string;
@@ -46,6 +48,8 @@ export interface Revoker {
   readonly producer: Producer;
   readonly batches: BatchReader;
   readonly deadLetter: DeadLetter;
+  /** Enqueues outcome webhooks (config `webhooks`); undefined when none are configured. */
+  readonly webhooks: WebhookOutbox | undefined;
   /** A warning about Redis's configuration, if any (eviction policy). */
   readonly redisWarning: string | undefined;
   accountStatus(): Promise<AccountStatus[]>;
@@ -65,6 +69,7 @@ export interface Revoker {
   workerCount(account: string): Promise<number>;
   /** Removes batches (and their records) whose last item finished before `cutoff` (retention). */
   prune(options: PruneOptions): Promise<PruneResult>;
+  /** An account's control; its resume() also announces `account.resumed` to webhooks. */
   account(name: string): AccountControl;
   close(): Promise<void>;
 }
@@ -133,6 +138,8 @@ export async function openRevoker(config: RevokerConfig, open: OpenOptions = {})
   const accountNames = async () => [
     ...new Set([...Object.keys(config.accounts), ...(await accountsWithQueues(redis, keys))]),
   ];
+  const webhooks =
+    config.webhooks.length > 0 ? createWebhookOutbox({ redis, keys, webhooks: config.webhooks }) : undefined;
 
   return {
     config,
@@ -155,7 +162,11 @@ export async function openRevoker(config: RevokerConfig, open: OpenOptions = {})
     idempotency: (ttlSeconds) => createIdempotencyStore(redis, keys, ttlSeconds),
     batches: createBatchReader(createBatchStore(redis, keys), results),
     deadLetter,
-    account: (name) => createAccountControl(name, queueFor(name), redis, keys),
+    webhooks,
+    account(name) {
+      const control = createAccountControl(name, queueFor(name), redis, keys);
+      return webhooks ? announcingResume(name, control, queueFor(name), webhooks) : control;
+    },
     workerCount: (name) => queueFor(name).getWorkersCount(),
     prune: (options) =>
       pruneBatches({ redis, keys, batches: createBatchStore(redis, keys), results }, options),
@@ -196,6 +207,7 @@ export async function openRevoker(config: RevokerConfig, open: OpenOptions = {})
     },
     async close() {
       await producer.close();
+      await webhooks?.close();
       await Promise.all([...queues.values(), dlqQueue].map((q) => q.close()));
       await redis.quit().catch(() => redis.disconnect());
     },

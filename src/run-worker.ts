@@ -1,6 +1,8 @@
 /**
- * Starts a worker process's work: resolves the accounts' secrets, checks Redis, and runs one
- * BullMQ worker per account. The entry point (workers/worker.ts) owns signals and exit codes.
+ * Starts a worker process's work: resolves the accounts' secrets, checks Redis, starts the
+ * services beside the account workers (webhook deliveries, schedules, the batch watch:
+ * run-worker-services.ts), and runs one BullMQ worker per account. The entry point
+ * (workers/worker.ts) owns signals and exit codes.
  */
 import { buildWorkerAccounts } from './account-runtime.ts';
 import type { Env, RevokerConfig } from './config.ts';
@@ -9,7 +11,9 @@ import type { Logger } from './logger.ts';
 import { queuedAccountsNotIn } from './queue/account-queues.ts';
 import { keySpace } from './queue/keys.ts';
 import { checkRedis, createRedis } from './queue/redis-connection.ts';
+import { combineWorkerEvents } from './queue/worker-events.ts';
 import { startWorkerPool, type WorkerPool, type WorkerPoolOptions } from './queue/worker-pool.ts';
+import { startWorkerServices, type WorkerServicesTuning } from './run-worker-services.ts';
 import { resolveAllAccountSecrets } from './secrets.ts';
 
 export interface RunWorkerOptions {
@@ -22,7 +26,8 @@ export interface RunWorkerOptions {
   tuning?: Pick<
     WorkerPoolOptions,
     'shutdownGraceMs' | 'lockDurationMs' | 'stalledIntervalMs' | 'maxStalledCount' | 'sweepIntervalMs'
-  >;
+  > &
+    WorkerServicesTuning;
   /** Listeners for the workers' calls, outcomes, halts and waits (metrics, webhooks). */
   events?: WorkerPoolOptions['events'];
 }
@@ -69,16 +74,54 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerPool> 
     probe.disconnect();
   }
 
-  const pool = await startWorkerPool({
-    redisUrl: config.redis.url,
-    keys: keySpace(config.redis.prefix),
-    accounts: buildWorkerAccounts(config, names, secrets),
-    retry: config.retry,
-    retentionMs: config.retention.days * 86_400_000,
+  const { batchWatchIntervalMs, webhookConcurrency, ...poolTuning } = options.tuning ?? {};
+  const services = await startWorkerServices({
+    config,
+    env: options.env,
     logger,
-    ...options.tuning,
-    ...(options.events ? { events: options.events } : {}),
+    tuning: {
+      ...(batchWatchIntervalMs ? { batchWatchIntervalMs } : {}),
+      ...(webhookConcurrency ? { webhookConcurrency } : {}),
+    },
   });
-  logger.info({ accounts: pool.accounts }, 'worker started');
-  return pool;
+  let pool: WorkerPool;
+  try {
+    pool = await startWorkerPool({
+      redisUrl: config.redis.url,
+      keys: keySpace(config.redis.prefix),
+      accounts: buildWorkerAccounts(config, names, secrets),
+      retry: config.retry,
+      retentionMs: config.retention.days * 86_400_000,
+      logger,
+      ...poolTuning,
+      events: combineWorkerEvents(options.events, services.events),
+    });
+  } catch (error) {
+    await services.close().catch(() => {});
+    throw error;
+  }
+  logger.info(
+    {
+      accounts: pool.accounts,
+      webhooks: config.webhooks.map((w) => w.name),
+      schedules: config.schedules.map((s) => s.name),
+    },
+    'worker started',
+  );
+  let closing: Promise<void> | undefined;
+  return {
+    accounts: pool.accounts,
+    abort: () => pool.abort(),
+    close() {
+      // The account workers first: their last outcomes still enqueue deliveries.
+      closing ??= (async () => {
+        try {
+          await pool.close();
+        } finally {
+          await services.close();
+        }
+      })();
+      return closing;
+    },
+  };
 }

@@ -10,9 +10,11 @@ import { demoCommand } from './demo-command.ts';
 import { dlqCommand } from './dlq-command.ts';
 import { reportError } from './exit-codes.ts';
 import { sandboxCommand } from './sandbox-command.ts';
+import { scheduleCommand } from './schedule-command.ts';
 import { serveCommand } from './serve-command.ts';
 import type { CommandEnv } from './shared-options.ts';
 import { submitCommand } from './submit-command.ts';
+import { webhooksCommand } from './webhooks-command.ts';
 import { workerCommand } from './worker-command.ts';
 
 export async function main(argv: readonly string[], io: Partial<CommandEnv> = {}): Promise<number> {
@@ -38,6 +40,8 @@ export async function main(argv: readonly string[], io: Partial<CommandEnv> = {}
     .addCommand(batchCommand(env, setExit))
     .addCommand(accountCommand(env, setExit))
     .addCommand(dlqCommand(env, setExit))
+    .addCommand(webhooksCommand(env, setExit))
+    .addCommand(scheduleCommand(env, setExit))
     .addCommand(demoCommand(env, setExit))
     .addCommand(sandboxCommand());
   try {

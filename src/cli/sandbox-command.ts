@@ -7,15 +7,19 @@ import { writeFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { ErrorCodes, RevokerError } from '../errors.ts';
 import {
+  checkVariants,
+  FAULT_KINDS,
   type FaultRates,
   type LatencySpec,
   parseFaultRates,
   parseLatencySpec,
   parseRateLimits,
   type RateLimit,
+  SANDBOX_VARIANTS,
   type Sandbox,
   type SandboxOptions,
   startSandbox,
+  VARIANT_SPECS,
 } from '../sandbox/index.ts';
 
 export interface SandboxFlags {
@@ -30,6 +34,7 @@ export interface SandboxFlags {
   faultRate?: string;
   seed: string;
   writeSeed?: string;
+  variant?: string[];
 }
 
 interface SandboxIo {
@@ -54,12 +59,13 @@ export function sandboxCommand(io: Partial<SandboxIo> = {}): Command {
       "every account's rate limit, e.g. 5/1000 (several: 100/5000,1000/180000)",
     )
     .option('--latency <spec>', 'none | uniform:MIN:MAX | lognormal:MEDIAN:P99[:MAX] (ms)')
-    .option(
-      '--fault-rate <spec>',
-      'kind=rate,… with kinds unknownError, serverError, reset, resetAfterEffect, garbage, hang',
-    )
+    .option('--fault-rate <spec>', `kind=rate,… with kinds ${FAULT_KINDS.join(', ')}`)
     .option('--seed <n>', 'PRNG seed for generated orders, faults and latency', '1')
     .option('--write-seed <file>', 'write the seed data in force (accounts and orders) to this JSON file')
+    .option(
+      '--variant <name...>',
+      `play an answer the vendor docs leave open (repeatable; POST /_sandbox/variants changes them later):\n${SANDBOX_VARIANTS.map((v) => `  ${v}: ${VARIANT_SPECS[v].models}`).join('\n')}`,
+    )
     .action(async (flags: SandboxFlags) => {
       const sandbox = await startSandbox(optionsFrom(flags));
       if (flags.writeSeed) await writeFile(flags.writeSeed, `${JSON.stringify(sandbox.seedData, null, 2)}\n`);
@@ -84,6 +90,11 @@ export function optionsFrom(flags: SandboxFlags): SandboxOptions {
     options.latency = parsed<LatencySpec>('--latency', () => parseLatencySpec(flags.latency ?? ''));
   if (flags.faultRate !== undefined)
     options.faultRates = parsed<FaultRates>('--fault-rate', () => parseFaultRates(flags.faultRate ?? ''));
+  if (flags.variant !== undefined) {
+    // `--variant a,b` and `--variant a --variant b` alike.
+    const names = flags.variant.flatMap((v) => v.split(',')).filter((v) => v !== '');
+    options.variants = parsed('--variant', () => checkVariants(names));
+  }
   return options;
 }
 
@@ -123,6 +134,7 @@ function describe(sandbox: Sandbox, flags: SandboxFlags): string {
     ),
     `  Orders             ${orderSummary(sandbox)}`,
     ...(flags.writeSeed ? [`  Seed data written  ${flags.writeSeed}`] : []),
+    `  Variants           ${sandbox.controls.variants().join(', ') || 'none (the default answers)'}`,
     `  Stats              GET ${sandbox.url}/_sandbox/stats`,
     'Stop with Ctrl+C.',
   ];

@@ -67,6 +67,7 @@ export interface ValidationContext {
 /** Row columns that are other names of an operation's parameter: column → parameter. */
 export const COLUMN_ALIASES: Readonly<Partial<Record<OperationName, Readonly<Record<string, string>>>>> = {
   'digicert.revokeOrder': { revocationReason: 'comments', orderNumber: 'order_id' },
+  'digicert.revokeCertificate': { revocationReason: 'comments', certificateID: 'certificate_id' },
 };
 
 const NOTE_PREFIX = '#';
@@ -354,26 +355,57 @@ function isYes(value: unknown): boolean {
   return value === true || (typeof value === 'string' && value.trim().toUpperCase() === 'Y');
 }
 
+/** A key-compromise reason in a comment: "key compromise", "key compromised", "compromised key". */
+const KEY_COMPROMISE_TEXT = /\bkey[\s_-]?compromis|\bcompromised[\s_-]key\b/i;
+
 /**
  * What a valid row may not mean as written: said before anything is enqueued, never refused.
- * includeInCRL=N with codeReason 1 (key compromise) only marks the certificate replaced: it stays
- * valid and off the CRL, which is rarely what a key compromise calls for.
+ * - includeInCRL=N with codeReason 1 (key compromise) only marks the certificate replaced: it
+ *   stays valid and off the CRL, which is rarely what a key compromise calls for.
+ * - digicert.revokeOrder for a key compromise revokes every certificate on the order, duplicates
+ *   and reissues that may carry other, healthy keys: digicert.revokeCertificate revokes one.
+ * - A DigiCert serial of decimal digits only could be read by DigiCert as a certificate id (its
+ *   one path takes either).
  */
 export function rowWarnings(item: ValidItem): RowError[] {
   const params = item.params as Record<string, unknown>;
+  const warnings: RowError[] = [];
   if (
     item.operation === 'sectigo.revokeCertificate' &&
     params.includeInCRL === 'N' &&
     Number(params.codeReason) === 1
   ) {
-    return [
-      {
-        row: item.row,
-        field: 'includeInCRL',
-        message:
-          'N with codeReason 1 (key compromise) only marks the certificate replaced: it is not revoked nor listed on the CRL; use Y (or leave it out) to revoke',
-      },
-    ];
+    warnings.push({
+      row: item.row,
+      field: 'includeInCRL',
+      message:
+        'N with codeReason 1 (key compromise) only marks the certificate replaced: it is not revoked nor listed on the CRL; use Y (or leave it out) to revoke',
+    });
   }
-  return [];
+  if (
+    item.operation === 'digicert.revokeOrder' &&
+    (params.revocation_reason === 'key_compromise' ||
+      (typeof params.comments === 'string' && KEY_COMPROMISE_TEXT.test(params.comments)))
+  ) {
+    warnings.push({
+      row: item.row,
+      field: 'operation',
+      message:
+        'digicert.revokeOrder revokes every certificate on the order (duplicates and reissues too, which may carry other, ' +
+        'healthy keys): for a key compromise, revoke the affected certificates with digicert.revokeCertificate (certificate_id or serialNumber)',
+    });
+  }
+  if (
+    item.operation === 'digicert.revokeCertificate' &&
+    typeof params.serialNumber === 'string' &&
+    /^[0-9]+$/.test(params.serialNumber)
+  ) {
+    warnings.push({
+      row: item.row,
+      field: 'serialNumber',
+      message:
+        'a serial of decimal digits only may be read by DigiCert as a certificate id (its path takes either): give certificate_id if you have it',
+    });
+  }
+  return warnings;
 }

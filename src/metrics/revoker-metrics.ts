@@ -75,6 +75,8 @@ export function createRevokerMetrics(options: RevokerMetricsOptions = {}): Revok
       latency.observe({ account: e.account, operation: e.operation }, e.latencyMs / 1000);
     },
     itemFinished(e) {
+      // Told again after a crash: most likely counted by the run that wrote the record.
+      if (e.again) return;
       items.inc({ account: e.account, operation: e.operation, outcome: e.record.outcome });
     },
     rateLimited(e) {

@@ -16,6 +16,12 @@ export interface HaltRecord {
   at: number;
 }
 
+/** The last `account resume`: when, and which job's answer had halted the account. */
+export interface ResumeRecord {
+  at: number;
+  suspectJobId: string;
+}
+
 export interface FleetRateLimit {
   max: number;
   durationMs: number;
@@ -42,9 +48,19 @@ export interface AccountControl {
   rateLimited(now: number): Promise<number>;
   /** The vendor answered something other than "rate limited": the exhaustion clock restarts. */
   served(): Promise<void>;
+  /** A vendor call of the account succeeded at `at` (its credentials work). */
+  succeeded(at: number): Promise<void>;
+  /**
+   * Whether `jobId` is the job whose answer halted the account before its last resume, and
+   * whether a call of the account has succeeded since that resume (one round trip).
+   */
+  suspectFacts(jobId: string): Promise<{ suspect: boolean; succeededSinceResume: boolean }>;
   /** Stores the reason (the first halt's stays) and pauses the queue; true when this call halted it. */
   halt(record: HaltRecord): Promise<boolean>;
-  resume(): Promise<void>;
+  /** Whether jobs of the account other than the running ones wait (waiting, delayed, prioritized). */
+  hasOtherJobs(): Promise<boolean>;
+  /** Clears the halt, remembering which job caused it (its -16 may be its own), and resumes the queue. */
+  resume(now?: number): Promise<void>;
   haltRecord(): Promise<HaltRecord | undefined>;
 }
 
@@ -110,8 +126,31 @@ export function createAccountControl(
       await queue.pause();
       return first === 1;
     },
-    async resume() {
-      await redis.multi().hdel(keys.halts, account).hdel(keys.rateLimitedSince, account).exec();
+    async hasOtherJobs() {
+      const counts = await queue.getJobCounts('waiting', 'delayed', 'prioritized');
+      return Object.values(counts).some((n) => n > 0);
+    },
+    async succeeded(at) {
+      await redis.hset(keys.lastSuccess, account, String(at));
+    },
+    async suspectFacts(jobId) {
+      const replies = await redis.multi().hget(keys.resumes, account).hget(keys.lastSuccess, account).exec();
+      const resumeJson = replies?.[0]?.[1];
+      const resume = typeof resumeJson === 'string' ? (JSON.parse(resumeJson) as ResumeRecord) : undefined;
+      const lastSuccess = Number(replies?.[1]?.[1]) || 0;
+      return {
+        suspect: resume?.suspectJobId === jobId,
+        succeededSinceResume: resume !== undefined && lastSuccess > resume.at,
+      };
+    },
+    async resume(now = Date.now()) {
+      const halted = await control.haltRecord();
+      const multi = redis.multi().hdel(keys.halts, account).hdel(keys.rateLimitedSince, account);
+      if (halted) {
+        const record: ResumeRecord = { at: now, suspectJobId: halted.jobId };
+        multi.hset(keys.resumes, account, JSON.stringify(record));
+      }
+      await multi.exec();
       await queue.resume();
     },
     async haltRecord() {

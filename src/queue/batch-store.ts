@@ -70,6 +70,18 @@ export interface BatchStore {
   appendInvalid(batchId: string, rows: readonly InvalidRow[]): Promise<void>;
   readInvalid(batchId: string): Promise<InvalidRow[]>;
   listBatches(limit: number): Promise<string[]>;
+  /** Submitted batches not yet announced finished, oldest first, at most `limit`. */
+  openBatches(limit: number): Promise<string[]>;
+  /** How far the batch watch has found every item final (an item list index), 0 when unknown. */
+  readFinalThrough(batchId: string): Promise<number>;
+  writeFinalThrough(batchId: string, index: number): Promise<void>;
+  /**
+   * Marks the batch announced finished and drops it from the open set: true for the one call
+   * that marked it (HSETNX), false when it was announced already (or is gone).
+   */
+  markAnnounced(batchId: string, at: number): Promise<boolean>;
+  /** When the batch was announced finished (epoch ms), if it was. */
+  announcedAt(batchId: string): Promise<number | undefined>;
 }
 
 const metaFields = (meta: BatchMeta): Record<string, string> => ({
@@ -148,6 +160,7 @@ export function createBatchStore(redis: Redis, keys: KeySpace): BatchStore {
           keys.batchLease(batchId),
         )
         .zrem(keys.batches, batchId)
+        .zrem(keys.batchesOpen, batchId)
         .exec();
     },
     async takeLease(batchId, token, ttlMs) {
@@ -160,11 +173,13 @@ export function createBatchStore(redis: Redis, keys: KeySpace): BatchStore {
       if ((await redis.get(keys.batchLease(batchId))) === token) await redis.del(keys.batchLease(batchId));
     },
     async writeMeta(meta) {
-      await redis
+      const multi = redis
         .multi()
         .hset(keys.batchMeta(meta.id), metaFields(meta))
-        .zadd(keys.batches, 'NX', meta.createdAt, meta.id)
-        .exec();
+        .zadd(keys.batches, 'NX', meta.createdAt, meta.id);
+      // Submitted: every item is listed, so the batch can finish; the batch watch looks at it.
+      if (meta.state === 'submitted') multi.zadd(keys.batchesOpen, 'NX', meta.createdAt, meta.id);
+      await multi.exec();
     },
     async joinItem(meta, item) {
       // One script, one round trip: a MULTI of a dozen commands, and a second trip for the
@@ -213,6 +228,34 @@ export function createBatchStore(redis: Redis, keys: KeySpace): BatchStore {
     },
     async listBatches(limit) {
       return redis.zrevrange(keys.batches, 0, limit - 1);
+    },
+    async openBatches(limit) {
+      return redis.zrange(keys.batchesOpen, 0, limit - 1);
+    },
+    async readFinalThrough(batchId) {
+      return Number(await redis.hget(keys.batchMeta(batchId), 'finalThrough')) || 0;
+    },
+    async writeFinalThrough(batchId, index) {
+      // Only on a batch that exists: HSET on a pruned one would bring back a meta without an id.
+      if ((await redis.hexists(keys.batchMeta(batchId), 'id')) === 1) {
+        await redis.hset(keys.batchMeta(batchId), 'finalThrough', String(index));
+      }
+    },
+    async markAnnounced(batchId, at) {
+      const replies = await redis
+        .multi()
+        .hexists(keys.batchMeta(batchId), 'id')
+        .hsetnx(keys.batchMeta(batchId), 'announcedAt', String(at))
+        .zrem(keys.batchesOpen, batchId)
+        .exec();
+      const exists = replies?.[0]?.[1] === 1;
+      const won = replies?.[1]?.[1] === 1;
+      if (!exists && won) await redis.del(keys.batchMeta(batchId));
+      return exists && won;
+    },
+    async announcedAt(batchId) {
+      const value = await redis.hget(keys.batchMeta(batchId), 'announcedAt');
+      return value ? Number(value) : undefined;
     },
   };
 }

@@ -17,6 +17,7 @@ import {
 } from './item-record.ts';
 import type { QueueJobData } from './queue-job.ts';
 import type { ResultStore } from './result-store.ts';
+import type { WorkerEvents } from './worker-events.ts';
 
 export interface DeadLetterEntry {
   jobId: string;
@@ -77,6 +78,11 @@ export interface DeadLetterDeps {
   jobOptions: JobsOptions;
   /** The Redis connection and key of the per-entry replay claims. */
   claims: { redis: Redis; keyOf(jobId: string): string };
+  /**
+   * Told of items a sweep dead-lettered (BullMQ failed their jobs): a final outcome like any
+   * other, for webhooks and metrics. Must not throw (the worker pool passes one that logs).
+   */
+  events?: Pick<WorkerEvents, 'itemFinished'>;
   now?: () => number;
 }
 
@@ -280,6 +286,20 @@ export function createDeadLetter(deps: DeadLetterDeps): DeadLetter {
           const { attempts } = record;
           const reason = record.message ?? '';
           const written = await deps.results.write(jobId, record);
+          // Told once on record; a sweep that died before telling (the job is still in the failed
+          // list) tells the record it finds, again: listeners key on the record, not on the telling.
+          const told = written.status === 'ok' ? record : written.current;
+          if (told?.outcome === 'dead-lettered') {
+            await deps.events?.itemFinished?.({
+              account,
+              operation: data.operation,
+              jobId,
+              batchId: data.batchId ?? '',
+              row: data.row ?? 0,
+              record: told,
+              ...(written.status === 'ok' ? {} : { again: true }),
+            });
+          }
           // A success on record stays: the failed job is only BullMQ's leftover.
           if (written.status === 'ok') {
             await deadLetter.add({

@@ -12,6 +12,11 @@
  * Ambiguity rule: a revoke answered "already revoked" (or "already rejected") after an earlier
  * attempt of ours may have reached the vendor (timeout, reset after sending, 5xx, -14) succeeded:
  * revoked (confirmed). A replacement that may have been made is never retried blindly.
+ *
+ * A halt that may concern only this target (Sectigo -16) halts the account the first time; after
+ * `account resume` the job that caused it is told apart: dead-lettered when the account has made
+ * a successful call since (its credentials work, the order's context is refused), deferred while
+ * other jobs can still prove that, and dead-lettered saying both causes when nothing can.
  */
 import { ErrorCodes } from '../errors.ts';
 import type { Outcome } from '../vendors/outcome.ts';
@@ -22,7 +27,26 @@ export type Decision =
   | { action: 'rate-limit'; waitMs: number }
   /** `code` replaces the outcome's code on the record when the reason is ours (REPLACE_UNCERTAIN). */
   | { action: 'dead-letter'; reason: string; code?: string }
-  | { action: 'halt'; reason: string };
+  | { action: 'halt'; reason: string }
+  /** Run the job again after `delayMs`, not an attempt: other jobs go first. */
+  | { action: 'defer'; delayMs: number; reason: string };
+
+/** How long a suspect job waits for other jobs to prove the account's credentials. */
+export const SUSPECT_DEFER_MS = 5_000;
+/** How often it waits before it is dead-lettered with both possible causes. */
+export const SUSPECT_MAX_DEFERRALS = 12;
+
+/** What the queue knows of a job whose halt may concern only its own target. */
+export interface AfterResume {
+  /** This job's answer halted the account before its last resume. */
+  suspect: boolean;
+  /** A call of the account succeeded since that resume. */
+  succeededSinceResume: boolean;
+  /** Other jobs of the account wait to run (and could prove the credentials). */
+  othersQueued: boolean;
+  /** How often this job was deferred already. */
+  deferrals: number;
+}
 
 /**
  * Permanent answers that say more about the account or our requests than about the job when
@@ -48,12 +72,21 @@ export interface DecisionContext {
   defaultRateLimitWaitMs: number;
   /** Jobs in a row (this one included) whose answer was this same escalating code. @defaultValue 1 */
   sameCodeInARow?: number;
+  /** For a halt that may concern only this target: what the queue knows since the last resume. */
+  afterResume?: AfterResume;
 }
 
 export function decide(outcome: Outcome, context: DecisionContext): Decision {
   switch (outcome.class) {
     case 'done': {
       const status = outcome.learned.requestStatus;
+      if (status === 'rejected') {
+        // A request an approver turned down: the certificate stays valid, whatever the status code.
+        return {
+          action: 'dead-letter',
+          reason: `revoke request ${outcome.learned.requestId ?? ''} was rejected by an approver: the certificate stays valid`,
+        };
+      }
       if (status === 'pending' || status === 'submitted') {
         return { action: 'complete', itemOutcome: 'pending-approval', confirmed: false };
       }
@@ -90,6 +123,16 @@ export function decide(outcome: Outcome, context: DecisionContext): Decision {
       if (context.kind === 'revoke' && alreadyDone && context.earlierMayHaveTakenEffect) {
         return { action: 'complete', itemOutcome: 'revoked', confirmed: true };
       }
+      if (outcome.learned.reissuePending) {
+        return {
+          action: 'dead-letter',
+          code: ErrorCodes.DIGICERT_REISSUE_PENDING,
+          reason:
+            `${outcome.message}: DigiCert does not revoke a certificate while its reissue is pending. Cancel the ` +
+            'reissue in CertCentral, or wait until it is issued (and revoke the reissued certificate too if it carries ' +
+            'the same key), then replay (revoker dlq replay)',
+        };
+      }
       const inARow = context.sameCodeInARow ?? 1;
       if (escalates(outcome) && inARow >= ESCALATE_AFTER) {
         return {
@@ -99,7 +142,33 @@ export function decide(outcome: Outcome, context: DecisionContext): Decision {
       }
       return { action: 'dead-letter', reason: `${outcome.code} ${outcome.message}` };
     }
-    case 'halt':
+    case 'halt': {
+      const after = context.afterResume;
+      if (outcome.learned.mayConcernOnlyThisTarget && after?.suspect) {
+        if (after.succeededSinceResume) {
+          return {
+            action: 'dead-letter',
+            reason:
+              `${outcome.code} ${outcome.message} again after the account was resumed, for this job alone: the account's ` +
+              "calls succeed, so its credentials work and this order's context is refused (another account or organisation may own it)",
+          };
+        }
+        if (after.othersQueued && after.deferrals < SUSPECT_MAX_DEFERRALS) {
+          return {
+            action: 'defer',
+            delayMs: SUSPECT_DEFER_MS,
+            reason: `${outcome.code} again after resume: other jobs run first to tell the account's credentials from this order's context`,
+          };
+        }
+        return {
+          action: 'dead-letter',
+          reason:
+            `${outcome.code} ${outcome.message} again after the account was resumed, and no other call of the account has ` +
+            "succeeded since: either this order's context is refused or the credentials are still wrong. If other jobs " +
+            'halt the account too, fix the credentials, resume, and replay this one',
+        };
+      }
       return { action: 'halt', reason: `${outcome.code} ${outcome.message}` };
+    }
   }
 }

@@ -20,6 +20,10 @@ export interface KeySpace {
   rateWaits: string;
   /** Hash: account → epoch ms of the first rate-limited answer since the vendor last served a call. */
   rateLimitedSince: string;
+  /** Hash: account → the last resume (JSON `{ at, suspectJobId }`: the job whose answer halted it). */
+  resumes: string;
+  /** Hash: account → epoch ms of a recent successful vendor call (written at most once a second per worker). */
+  lastSuccess: string;
   batchMeta(batchId: string): string;
   /** List of `row<TAB>jobId` for every valid item of a batch, in input order. */
   batchItems(batchId: string): string;
@@ -40,6 +44,25 @@ export interface KeySpace {
   idempotency(keyHash: string): string;
   /** Sorted set of batch ids by creation time. */
   batches: string;
+  /**
+   * Sorted set (by creation time) of submitted batches not yet announced finished: what the
+   * batch watch (batch-watch.ts) looks at, so it never walks every batch kept for retention.
+   */
+  batchesOpen: string;
+  /** String with a TTL: the worker sweeping open batches for finished ones holds it. */
+  batchWatchLock: string;
+  /** BullMQ queue of outcome-webhook deliveries (src/webhooks/). */
+  webhooksQueue: string;
+  /** BullMQ queue the schedules' job schedulers fill, one job per tick (src/schedules/). */
+  schedulesQueue: string;
+  /** Hash: schedule name → its last run (JSON, src/schedules/run-log.ts). */
+  scheduleRuns: string;
+  /** List: the latest runs of a schedule (JSON), newest first, capped. */
+  scheduleLog(schedule: string): string;
+  /** String with a TTL: the one run of a schedule in progress holds it. */
+  scheduleLock(schedule: string): string;
+  /** Hash: batch id → the schedule that made it and where its report goes (JSON). */
+  scheduleBatches: string;
 }
 
 export function keySpace(prefix: string): KeySpace {
@@ -54,6 +77,8 @@ export function keySpace(prefix: string): KeySpace {
     rateLimits: key('rate-limits'),
     rateWaits: key('rate-waits'),
     rateLimitedSince: key('rate-limited-since'),
+    resumes: key('resumes'),
+    lastSuccess: key('last-success'),
     batchMeta: (batchId) => key('batch', batchId),
     batchItems: (batchId) => key('batch', batchId, 'items'),
     batchInvalid: (batchId) => key('batch', batchId, 'invalid'),
@@ -63,5 +88,13 @@ export function keySpace(prefix: string): KeySpace {
     pruneLock: key('prune-lock'),
     idempotency: (keyHash) => key('idempotency', keyHash),
     batches: key('batches'),
+    batchesOpen: key('batches-open'),
+    batchWatchLock: key('batch-watch-lock'),
+    webhooksQueue: 'webhooks',
+    schedulesQueue: 'schedules',
+    scheduleRuns: key('schedule-runs'),
+    scheduleLog: (schedule) => key('schedule-log', schedule),
+    scheduleLock: (schedule) => key('schedule-lock', schedule),
+    scheduleBatches: key('schedule-batches'),
   };
 }

@@ -17,14 +17,12 @@ import { DelayedError, type Job, RateLimitError } from 'bullmq';
 import type { Logger } from 'pino';
 import { ErrorCodes, RevokerError } from '../errors.ts';
 import { parseJobId } from '../jobs/job-id.ts';
-import { getOrder } from '../vendors/digicert/order-info.ts';
-import { approveRequest, getRequest } from '../vendors/digicert/request.ts';
 import type { OperationSpec, VendorAccount } from '../vendors/operation.ts';
-import type { Outcome } from '../vendors/outcome.ts';
+import { makeOutcome, type Outcome } from '../vendors/outcome.ts';
 import { getOperation } from '../vendors/registry.ts';
 import type { AccountControl } from './account-control.ts';
 import type { DeadLetter, DeadLetterEntry } from './dead-letter.ts';
-import { type Decision, decide, escalates } from './decide.ts';
+import { type AfterResume, type Decision, decide, escalates } from './decide.ts';
 import {
   type AttemptRecord,
   appendAttempt,
@@ -85,11 +83,11 @@ export interface ProcessorDeps {
 
 export type ProcessorResult = { outcome: RecordOutcome };
 
-type Step = 'call' | 'approve' | 'poll' | 'verify' | 'send';
+type Step = NonNullable<QueueJobData['followUp']>['step'] | 'call';
 
-/** The intent a step records: `send` is a call, `verify` a read like `poll`. */
+/** The intent a step records: `send` is a call; `verify` and `find` are reads, like `poll`. */
 const intentStep = (step: Step): 'call' | 'approve' | 'poll' =>
-  step === 'send' ? 'call' : step === 'verify' ? 'poll' : step;
+  step === 'send' ? 'call' : step === 'verify' || step === 'find' ? 'poll' : step;
 
 /** What one run of a job knows while it carries out its decision. */
 interface Run {
@@ -125,6 +123,8 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
   };
   // "The vendor served a call" restarts the rate-limit exhaustion clock; once a second is enough.
   let lastServedAt = 0;
+  // "A call of the account succeeded" tells a job's own -16 from the account's; once a second too.
+  let lastSucceededAt = 0;
   // Escalating permanent answers seen in a row by this process's jobs of the account (decide.ts).
   const streak = { code: '', count: 0 };
   const countStreak = (outcome: Outcome): number => {
@@ -175,6 +175,9 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
     if (plan.action === 'finished') {
       // Finished earlier (a crash after the record write, a resubmit, a replay of a done item).
       if (plan.record.outcome === 'dead-lettered') await addDeadLetterEntry(job, data, plan.record);
+      // A run that died between writing the record and telling its listeners told no one: tell
+      // now, marked as told again (webhook deliveries are keyed by the record, so not doubled).
+      await tellFinished(job, jobId, plan.record, true);
       return { outcome: plan.record.outcome };
     }
     const run: Run = { job, jobId, lock, data, spec, rehearsal, found: begun.record };
@@ -209,25 +212,20 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
     // CA_ERR_PARAMS outcome when they are bad; the job id names the target for the log.
     const target = jobTarget ? `${jobTarget.field}=${jobTarget.value}` : jobId;
     const requestId = data.followUp?.requestId ?? '';
-    // DigiCert: a revoke whose earlier attempt may have reached the vendor reads the order before
-    // it is sent again (a second revoke could file a second request, or be refused as a guess).
-    let verifyThen = data.followUp?.ifNotRevoked;
-    if (step === 'call' && data.operation === 'digicert.revokeOrder' && earlierMayHaveTakenEffect) {
-      step = 'verify';
-      verifyThen = 'send';
+    let ifNotRevoked = data.followUp?.ifNotRevoked ?? 'send';
+    // A revoke whose earlier attempt may have reached the vendor reads before it is sent again,
+    // where the vendor offers a read: a second revoke could file a second request.
+    if (step === 'call' && spec.reads && earlierMayHaveTakenEffect) {
+      step = spec.reads.targetStatus ? 'verify' : 'find';
+      ifNotRevoked = 'send';
     }
+    // An approval that may have gone through (its answer lost, its worker killed) is read first.
+    if (step === 'approve' && attempts.at(-1)?.mayHaveTakenEffect) step = 'poll';
     if (step === 'send') {
       // Verified already: this run sends; a later retry of it verifies again.
       await job.updateData({ ...data, followUp: undefined });
     }
-    const outcome =
-      step === 'call' || step === 'send'
-        ? await spec.execute(rehearsal ? accountFor.rehearsal : accountFor.real, data.params, {
-            signal: deps.signal,
-          })
-        : step === 'verify'
-          ? await verifyOrder(data)
-          : await followUp(step, requestId);
+    const outcome = await callStep(run, step, requestId, data.followUp?.offset ?? 0);
     const attemptsBefore = attempts;
     attempts = appendAttempt(attempts, attemptFrom(outcome, now()));
     deps.logger.info(
@@ -256,11 +254,15 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
       lastServedAt = now();
       await deps.control.served();
     }
+    if (outcome.class === 'done' && now() - lastSucceededAt >= 1000) {
+      lastSucceededAt = now();
+      await deps.control.succeeded(lastSucceededAt);
+    }
 
-    // What the order says decides an uncertain revoke: revoked → done; otherwise send again, or
-    // (after a yes we could not read) tell a person, never record a revoke DigiCert did not confirm.
+    // What the vendor holds decides an uncertain revoke: revoked → done; a pending request →
+    // follow it; nothing → send again, or (after a yes we could not read) tell a person.
     if (step === 'verify' && outcome.class === 'done') {
-      if (outcome.learned.orderStatus === 'revoked') {
+      if (outcome.learned.targetRevoked) {
         return await writeFinal(run, {
           outcome: 'revoked',
           code: outcome.code,
@@ -270,7 +272,17 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
           confirmed: true,
         });
       }
-      if (verifyThen === 'unconfirmed') {
+      return await nextRun(run, attempts, { step: 'find', ifNotRevoked, offset: 0 });
+    }
+    if (step === 'find' && outcome.class === 'done' && outcome.learned.requestId === undefined) {
+      if (outcome.learned.nextOffset !== undefined) {
+        return await nextRun(run, attempts, {
+          step: 'find',
+          ifNotRevoked,
+          offset: outcome.learned.nextOffset,
+        });
+      }
+      if (ifNotRevoked === 'unconfirmed') {
         return await deadLetterJob(
           run,
           data,
@@ -278,16 +290,34 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
           {
             code: ErrorCodes.DIGICERT_UNCONFIRMED,
             reason:
-              `DigiCert accepted the revoke without a request we can read, and ${outcome.message}: ` +
-              'a revoke request may be waiting for approval; check the order in CertCentral, then replay (revoker dlq replay)',
+              'DigiCert did not confirm the revoke (a yes without a request we can read, a refusal saying a request ' +
+              'is pending, or "already revoked"), and the order is neither revoked nor has a pending revoke request: ' +
+              'check the order in CertCentral, then replay (revoker dlq replay)',
           },
           outcome,
         );
       }
       return await nextRun(run, attempts, { step: 'send' });
     }
-    if ((step === 'call' || step === 'send') && outcome.class === 'done' && outcome.learned.unconfirmed) {
-      return await nextRun(run, attempts, { step: 'verify', ifNotRevoked: 'unconfirmed' });
+    // Answers that prove nothing by themselves where the vendor offers a read: read, never record.
+    if ((step === 'call' || step === 'send') && spec.reads) {
+      const settle: QueueJobData['followUp'] = spec.reads.targetStatus
+        ? { step: 'verify', ifNotRevoked: 'unconfirmed' }
+        : { step: 'find', ifNotRevoked: 'unconfirmed', offset: 0 };
+      if (outcome.class === 'done' && outcome.learned.unconfirmed)
+        return await nextRun(run, attempts, settle);
+      if (outcome.class === 'permanent' && outcome.learned.requestPending) {
+        return await nextRun(run, attempts, { step: 'find', ifNotRevoked: 'unconfirmed', offset: 0 });
+      }
+      // Without a read of the target, the ambiguity rule (decide.ts) takes "already revoked" as is.
+      if (
+        outcome.class === 'permanent' &&
+        outcome.learned.alreadyRevoked &&
+        earlierMayHaveTakenEffect &&
+        spec.reads.targetStatus
+      ) {
+        return await nextRun(run, attempts, settle);
+      }
     }
 
     const decision = decide(outcome, {
@@ -297,15 +327,14 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
       earlierMayHaveTakenEffect,
       defaultRateLimitWaitMs: deps.runtime.defaultRateLimitWaitMs,
       sameCodeInARow: countStreak(outcome),
+      ...(outcome.class === 'halt' && outcome.learned.mayConcernOnlyThisTarget
+        ? { afterResume: await afterResume(jobId, data) }
+        : {}),
     });
 
-    // DigiCert revoke requests that wait for approval: approve (its own run, so the call takes a
-    // limiter slot of its own), or look again later.
-    if (
-      decision.action === 'complete' &&
-      decision.itemOutcome === 'pending-approval' &&
-      base.vendor === 'digicert'
-    ) {
+    // Revoke requests that wait for approval: approve (its own run, so the call takes a limiter
+    // slot of its own), or look again later.
+    if (decision.action === 'complete' && decision.itemOutcome === 'pending-approval' && spec.approval) {
       const pendingId = outcome.learned.requestId ?? requestId;
       const written = await write(run, {
         outcome: 'pending-approval',
@@ -326,36 +355,55 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
       throw new DelayedError();
     }
 
-    // An approval refused after an earlier approval may have gone through (the vendor's code for
-    // "already approved" is undocumented): read the request itself, as a run of its own, and let
-    // its status decide, rather than dead-letter a revoke that happened.
-    // Only right after such a call: a request that stays pending is not re-read forever.
-    if (
-      step === 'approve' &&
-      decision.action === 'dead-letter' &&
-      attemptsBefore.at(-1)?.mayHaveTakenEffect
-    ) {
-      const written = await write(run, {
-        ...run.found,
-        outcome: unfinishedOutcome(run),
-        attempts,
-        ...(rehearsal ? { rehearsal: true } : {}),
-      });
-      if (written !== unfinishedOutcome(run)) return { outcome: written };
-      await job.updateData({ ...data, followUp: { step: 'poll', requestId } });
-      await job.moveToDelayed(now(), token);
-      throw new DelayedError();
-    }
-
     return await carryOut(run, decision, outcome, attempts, attemptsBefore);
   };
 
-  /** Reads the order of a DigiCert revoke job (GET /order/certificate/{id}). */
-  async function verifyOrder(data: QueueJobData): Promise<Outcome> {
-    if (base.vendor !== 'digicert') throw new Error(`verify on a ${base.vendor} account`);
-    return getOrder(base, String((data.params as { order_id?: unknown }).order_id ?? ''), {
-      signal: deps.signal,
-    });
+  /** Sends the call a step stands for: the operation itself, a read, or an approval step. */
+  async function callStep(run: Run, step: Step, requestId: string, offset: number): Promise<Outcome> {
+    const account = run.rehearsal ? accountFor.rehearsal : accountFor.real;
+    const options = { signal: deps.signal, reference: `batch ${run.data.batchId}` };
+    if (step === 'call' || step === 'send') return run.spec.execute(account, run.data.params, options);
+    const missing = (what: string) =>
+      makeOutcome({
+        class: 'permanent',
+        vendor: base.vendor,
+        code: ErrorCodes.INVALID_JOB,
+        message: `the job asks for the ${step} step, but ${run.spec.name} has no ${what}`,
+        latencyMs: 0,
+      });
+    if (step === 'approve' || step === 'poll') {
+      const approval = run.spec.approval;
+      if (!approval) return missing('approval step');
+      return step === 'approve'
+        ? approval.approve(account, requestId, 'approved by revoker', options)
+        : approval.read(account, requestId, options);
+    }
+    const reads = run.spec.reads;
+    if (!reads) return missing('reads');
+    const targetStatus = reads.targetStatus;
+    if (step === 'verify' && !targetStatus) return missing('read of its target');
+    // Reads build a URL from the parameters: validated again, like every call's.
+    const params = run.spec.params.safeParse(run.data.params);
+    if (!params.success) {
+      return makeOutcome({
+        class: 'permanent',
+        vendor: base.vendor,
+        code: ErrorCodes.CA_ERR_PARAMS,
+        message: `invalid parameters: ${params.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+        latencyMs: 0,
+      });
+    }
+    return step === 'verify' && targetStatus
+      ? targetStatus(account, params.data, options)
+      : reads.pendingRequest(account, params.data, offset, options);
+  }
+
+  /** What tells a job's own -16 from the account's: read only when such an answer arrives. */
+  async function afterResume(jobId: string, data: QueueJobData): Promise<AfterResume> {
+    const facts = await deps.control.suspectFacts(jobId);
+    const othersQueued =
+      facts.suspect && !facts.succeededSinceResume ? await deps.control.hasOtherJobs() : false;
+    return { ...facts, othersQueued, deferrals: data.followUp?.deferrals ?? 0 };
   }
 
   /** Records the attempt and runs the job again at once with `followUp` (a limiter slot of its own). */
@@ -374,19 +422,6 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
     await run.job.updateData({ ...run.data, followUp: next });
     await run.job.moveToDelayed(now(), run.lock?.token);
     throw new DelayedError();
-  }
-
-  async function followUp(step: 'approve' | 'poll', requestId: string): Promise<Outcome> {
-    if (base.vendor !== 'digicert') throw new Error(`follow-up step ${step} on a ${base.vendor} account`);
-    const outcome =
-      step === 'approve'
-        ? await approveRequest(base, requestId, 'approved by revoker', { signal: deps.signal })
-        : await getRequest(base, requestId, { signal: deps.signal });
-    // A request the approver rejected is final: the certificate stays valid.
-    if (outcome.class === 'done' && outcome.learned.requestStatus === 'rejected') {
-      return { ...outcome, class: 'permanent', message: `revoke request ${requestId} was rejected` };
-    }
-    return outcome;
   }
 
   /** While the item is not final: in progress, or still waiting for approval. */
@@ -453,13 +488,32 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
         }
         throw new RateLimitError();
       }
+      case 'defer': {
+        // Not an attempt either: the job waits while other jobs of the account run first.
+        const written = await write(run, {
+          ...run.found,
+          outcome: unfinishedOutcome(run),
+          attempts: attemptsBefore,
+          ...(run.rehearsal ? { rehearsal: true } : {}),
+        });
+        if (written !== unfinishedOutcome(run)) return { outcome: written };
+        deps.logger.warn(
+          { account: deps.accountName, jobId: run.jobId, code: outcome.code },
+          decision.reason,
+        );
+        const deferrals = (run.data.followUp?.deferrals ?? 0) + 1;
+        await run.job.updateData({ ...run.data, followUp: { step: 'call', deferrals } });
+        await run.job.moveToDelayed(now() + decision.delayMs, run.lock?.token);
+        throw new DelayedError();
+      }
       case 'dead-letter':
         return await deadLetterJob(
           run,
           run.data,
           attempts,
           { code: decision.code ?? outcome.code, reason: decision.reason },
-          outcome,
+          // A yes that is not one (a rejected request) is a permanent refusal on the entry.
+          outcome.class === 'done' ? { ...outcome, class: 'permanent' } : outcome,
         );
     }
   }
@@ -498,6 +552,20 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
     if (first) await tell(events.accountHalted, { account: deps.accountName, reason, code, jobId, at });
   }
 
+  async function tellFinished(job: Job, jobId: string, record: ItemRecord, again: boolean): Promise<void> {
+    // job.data as read: an INVALID_JOB may lack fields, and the listener gets what there is.
+    const data = job.data as Partial<QueueJobData>;
+    await tell(events.itemFinished, {
+      account: deps.accountName,
+      operation: data.operation ?? ('' as QueueJobData['operation']),
+      jobId,
+      batchId: data.batchId ?? '',
+      row: data.row ?? 0,
+      record,
+      ...(again ? { again: true } : {}),
+    });
+  }
+
   async function writeFinal(run: Run, record: ItemRecord): Promise<ProcessorResult> {
     return { outcome: await write(run, record) };
   }
@@ -509,18 +577,7 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
   async function write(run: Pick<Run, 'job' | 'jobId' | 'lock'>, record: ItemRecord): Promise<RecordOutcome> {
     const result = await deps.results.write(run.jobId, record, { lock: run.lock });
     if (result.status === 'ok') {
-      if (FINAL_OUTCOMES.has(record.outcome)) {
-        // job.data as read: an INVALID_JOB may lack fields, and the listener gets what there is.
-        const data = run.job.data as Partial<QueueJobData>;
-        await tell(events.itemFinished, {
-          account: deps.accountName,
-          operation: data.operation ?? ('' as QueueJobData['operation']),
-          jobId: run.jobId,
-          batchId: data.batchId ?? '',
-          row: data.row ?? 0,
-          record,
-        });
-      }
+      if (FINAL_OUTCOMES.has(record.outcome)) await tellFinished(run.job, run.jobId, record, false);
       return record.outcome;
     }
     if (result.status === 'lock-lost') throw new LockLostError(run.jobId);

@@ -8,13 +8,19 @@ import { jobDataSchema } from '../jobs/job-data.ts';
 
 export const followUpSchema = z.object({
   /**
-   * DigiCert: approve the pending revoke request, or look at it again later; `verify`: read the
-   * order before recording or re-sending an uncertain revoke; `send`: the revoke again, verified.
+   * `approve` the pending revoke request, or `poll` (look at it again later); `verify`: read the
+   * target before recording or re-sending an uncertain revoke; `find`: look for a pending revoke
+   * request for it (one page of the list); `send`: the revoke again, verified; `call`: the
+   * operation again after a deferral.
    */
-  step: z.enum(['approve', 'poll', 'verify', 'send']),
+  step: z.enum(['approve', 'poll', 'verify', 'find', 'send', 'call']),
   requestId: z.string().min(1).optional(),
-  /** verify: what an order that is not revoked means (send again, or an unconfirmed yes). */
+  /** verify, find: what a target neither revoked nor with a pending request means (send again, or tell a person). */
   ifNotRevoked: z.enum(['send', 'unconfirmed']).optional(),
+  /** find: where in the pending request list to read on. */
+  offset: z.int().nonnegative().optional(),
+  /** How often the job was deferred after a resume (decide.ts SUSPECT_MAX_DEFERRALS). */
+  deferrals: z.int().nonnegative().optional(),
 });
 
 export const queueJobDataSchema = jobDataSchema.extend({

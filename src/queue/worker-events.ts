@@ -31,6 +31,12 @@ export interface ItemFinishedEvent {
   row: number;
   /** The final record as written. */
   record: ItemRecord;
+  /**
+   * True when the record was final before this run began: the run that wrote it may have died
+   * before its listeners were told, so they are told again. Counters skip these (they were most
+   * likely counted); deliveries send them (keyed by the record, a receiver sees one event).
+   */
+  again?: boolean;
 }
 
 export interface AccountHaltedEvent {

@@ -111,6 +111,19 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
     accountQueue: queueFor,
     jobOptions: accountJobOptions(options.retry),
     claims: { redis: store, keyOf: keys.replayClaim },
+    ...(options.events?.itemFinished
+      ? {
+          events: {
+            itemFinished: async (event) => {
+              try {
+                await options.events?.itemFinished?.(event);
+              } catch (error) {
+                logger.warn({ account: event.account, err: String(error) }, 'worker event listener failed');
+              }
+            },
+          },
+        }
+      : {}),
   });
 
   const workers: Worker[] = [];

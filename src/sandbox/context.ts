@@ -17,8 +17,8 @@ export interface SandboxContext {
   readonly faults: FaultController;
   /** SHA-256 hex of SPKI DER of keys AutoReplaceSMIME refuses (-40). */
   readonly compromisedKeys: ReadonlySet<string>;
-  /** Vendor behaviours the docs leave open, played on request (server.ts SANDBOX_VARIANTS). */
-  readonly variants: ReadonlySet<string>;
+  /** Vendor behaviours the docs leave open, played on request (variants.ts); the control route changes them. */
+  readonly variants: Set<string>;
   now(): number;
   /** Waits `ms`; resolves early (never rejects) when the sandbox closes. */
   sleep(ms: number): Promise<void>;

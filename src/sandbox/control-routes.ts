@@ -7,6 +7,8 @@
  *   GET  /_sandbox/faults                         current fault rates, latency and seed
  *   POST /_sandbox/faults                         change them: {"rates":{…},"latency":{…},"seed":n}
  *   POST /_sandbox/reset-stats                    zero the accounting (order states stay)
+ *   GET  /_sandbox/variants                       the variants on, and every one available
+ *   POST /_sandbox/variants                       switch to exactly these: {"variants":["…"]}
  */
 import type { FaultSettings, FaultSettingsPatch } from './fault-controller.ts';
 import { faultSettingsPatchSchema } from './fault-controller.ts';
@@ -14,6 +16,7 @@ import { type Action, emptyReply, jsonReply } from './http-reply.ts';
 import { SANDBOX_VENDORS, type SandboxVendor } from './order-state.ts';
 import type { OrderSnapshot } from './order-store.ts';
 import type { SandboxStats } from './stats.ts';
+import { type SandboxVariant, VARIANT_SPECS } from './variants.ts';
 
 export const CONTROL_PREFIX = '/_sandbox/';
 
@@ -23,6 +26,9 @@ export interface SandboxControls {
   faults(): FaultSettings;
   setFaults(patch: FaultSettingsPatch): FaultSettings;
   resetStats(): void;
+  variants(): SandboxVariant[];
+  /** Replaces the variants in force; throws on an unknown name or two of one group. */
+  setVariants(names: readonly string[]): SandboxVariant[];
 }
 
 export function handleControl(controls: SandboxControls, method: string, path: string, body: string): Action {
@@ -32,6 +38,26 @@ export function handleControl(controls: SandboxControls, method: string, path: s
   if (route === 'POST reset-stats') {
     controls.resetStats();
     return emptyReply(204);
+  }
+  if (route === 'GET variants') {
+    return jsonReply(200, { variants: controls.variants(), available: VARIANT_SPECS });
+  }
+  if (route === 'POST variants') {
+    let json: unknown;
+    try {
+      json = body.trim() === '' ? {} : JSON.parse(body);
+    } catch {
+      return jsonReply(400, { error: 'body is not valid JSON' });
+    }
+    const names = (json as { variants?: unknown }).variants;
+    if (!Array.isArray(names) || !names.every((n) => typeof n === 'string')) {
+      return jsonReply(400, { error: 'expected {"variants": ["name", …]}' });
+    }
+    try {
+      return jsonReply(200, { variants: controls.setVariants(names) });
+    } catch (error) {
+      return jsonReply(400, { error: (error as Error).message });
+    }
   }
   if (route === 'POST faults') {
     let json: unknown;

@@ -10,6 +10,8 @@
  * | resetAfterEffect | the operation takes effect, then the socket is destroyed           |
  * | garbage          | HTTP 200 with an HTML page or a cut-off body in the right MIME type |
  * | hang             | no answer at all until the client gives up                         |
+ * | emptySuccess     | a success status with an empty body, and nothing done (a proxy that |
+ * |                  | swallowed the request): DigiCert 201, Sectigo 200                   |
  */
 import { z } from 'zod';
 import type { Action } from './http-reply.ts';
@@ -22,6 +24,7 @@ export const FAULT_KINDS = [
   'resetAfterEffect',
   'garbage',
   'hang',
+  'emptySuccess',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 export const faultKindSchema = z.enum(FAULT_KINDS);

@@ -38,3 +38,9 @@ export {
 } from './seed-generator.ts';
 export { type Sandbox, type SandboxOptions, startSandbox } from './server.ts';
 export type { OrderStats, SandboxStats } from './stats.ts';
+export {
+  checkVariants,
+  SANDBOX_VARIANTS,
+  type SandboxVariant,
+  VARIANT_SPECS,
+} from './variants.ts';

@@ -39,8 +39,8 @@ export interface OrderRecord {
   state: OrderState;
   /** being-issued: how many more calls answer "being issued" before the order is issued. */
   issuingCallsLeft: number;
-  /** Faults the next calls on this order meet, first one first (seeded). */
-  faults: FaultKind[];
+  /** Faults the next calls on this order meet, first one first (seeded; `pass`: none for that call). */
+  faults: (FaultKind | 'pass')[];
   /** Extra latency of every call on this order. */
   latencyMs: number;
   /** Calls that took this order to revoked or rejected (never reset): more than 1 is a bug. */
@@ -51,6 +51,20 @@ export interface OrderRecord {
   replaces: string | undefined;
   /** When the state last changed by a call (ISO 8601), absent for the seeded state. */
   changedAt: string | undefined;
+  /** DigiCert: the certificates on the order (empty when the seed names none). */
+  certificates: CertificateRecord[];
+}
+
+/** One certificate of a DigiCert order (the order's own, a duplicate, a reissue). */
+export interface CertificateRecord {
+  readonly id: string;
+  /** Normalised like the order's (normaliseSerial). */
+  readonly serialNumber: string;
+  state: 'issued' | 'revoked';
+  /** A reissue of this certificate is pending: DigiCert refuses to revoke it meanwhile. */
+  reissuePending: boolean;
+  /** Calls that revoked this certificate: more than 1 is a bug. */
+  successfulRevokes: number;
 }
 
 export type RevokeVerdict =
@@ -118,12 +132,25 @@ function transition(order: OrderRecord, state: OrderState, now: Date, countsAsRe
   order.state = state;
   order.changedAt = now.toISOString();
   if (countsAsRevoke) order.successfulRevokes++;
+  // Revoking an order revokes every certificate on it (DigiCert: duplicates and reissues too).
+  if (state === 'revoked') for (const certificate of order.certificates) revokeCertificate(certificate);
 }
 
-/** Revokes an issued order as a side effect of another operation (replace with REVOKEOLDORDER=Y). */
+/**
+ * Revokes an issued order as a side effect of another operation (replace with REVOKEOLDORDER=Y,
+ * an approved DigiCert order revoke): every certificate on it with it.
+ */
 export function revokeIssued(order: OrderRecord, now: Date): boolean {
   if (order.state !== 'issued') return false;
   transition(order, 'revoked', now, true);
+  return true;
+}
+
+/** Revokes one certificate of an order; the order itself stays as it is (DigiCert's docs). */
+export function revokeCertificate(certificate: CertificateRecord): boolean {
+  if (certificate.state !== 'issued') return false;
+  certificate.state = 'revoked';
+  certificate.successfulRevokes++;
   return true;
 }
 

@@ -6,9 +6,11 @@
 import type { DigicertRequester } from './accounts.ts';
 import {
   applyRevoke,
+  type CertificateRecord,
   normaliseSerial,
   type OrderRecord,
   type RevokeVerdict,
+  revokeCertificate,
   revokeIssued,
   type SandboxVendor,
 } from './order-state.ts';
@@ -23,6 +25,8 @@ export interface RevokeRequestRecord {
   readonly id: number;
   readonly account: string;
   readonly orderNumber: string;
+  /** A request to revoke one certificate of the order; absent: the whole order. */
+  readonly certificateId: string | undefined;
   /** ISO 8601 with a `+00:00` offset, as DigiCert writes it. */
   readonly date: string;
   readonly requester: DigicertRequester;
@@ -50,6 +54,8 @@ export interface OrderSnapshot {
   replaces?: string;
   changedAt?: string;
   requests: RevokeRequestRecord[];
+  /** DigiCert: the certificates on the order. */
+  certificates: CertificateRecord[];
 }
 
 export interface OrderStore {
@@ -58,6 +64,16 @@ export interface OrderStore {
   find(vendor: SandboxVendor, orderNumber: string): OrderRecord | undefined;
   /** The account's own order named by `field`, or undefined. */
   lookup(vendor: SandboxVendor, account: string, field: TargetField, value: string): OrderRecord | undefined;
+  /** Any account's order named by `field` (to tell "another's order" from "no such order"). */
+  lookupAny(vendor: SandboxVendor, field: TargetField, value: string): OrderRecord | undefined;
+  /**
+   * The account's DigiCert certificate named by its id or serial number (an all-digit
+   * identifier is tried as an id first, as DigiCert's one path takes either), with its order.
+   */
+  certificate(
+    account: string,
+    identifier: string,
+  ): { order: OrderRecord; certificate: CertificateRecord } | undefined;
   list(vendor?: SandboxVendor): OrderRecord[];
   revoke(
     order: OrderRecord,
@@ -65,13 +81,21 @@ export interface OrderStore {
   ): RevokeVerdict;
   /** AutoReplaceSMIME: a new issued order for the same account; the old one is revoked when asked. */
   replace(order: OrderRecord, options: { revokeOld: boolean }): OrderRecord;
-  pendingRequestOf(order: OrderRecord): RevokeRequestRecord | undefined;
+  /** The pending request for the order (`certificateId` absent) or for one of its certificates. */
+  pendingRequestOf(order: OrderRecord, certificateId?: string): RevokeRequestRecord | undefined;
   createRequest(
     order: OrderRecord,
-    init: { requester: DigicertRequester; comments: string; revocationReason: string | undefined },
+    init: {
+      requester: DigicertRequester;
+      comments: string;
+      revocationReason: string | undefined;
+      certificateId?: string;
+    },
   ): RevokeRequestRecord;
   getRequest(account: string, id: number): RevokeRequestRecord | undefined;
-  /** Approving revokes the order (if still issued); rejecting leaves it as it is. */
+  /** Every request of the account, oldest first. */
+  requestsOf(account: string): RevokeRequestRecord[];
+  /** Approving revokes the order (if still issued), or its one certificate; rejecting leaves it as it is. */
   decideRequest(
     request: RevokeRequestRecord,
     decision: { status: 'approved' | 'rejected'; processorComment: string; processor: DigicertRequester },
@@ -95,6 +119,9 @@ export function createOrderStore(
   const byCertificateID = new Map<string, OrderRecord>();
   const bySerial = new Map<string, OrderRecord>();
   const requests = new Map<number, RevokeRequestRecord>();
+  // DigiCert certificates by id and by serial (their orders' own indexes are per order).
+  const certificatesById = new Map<string, { order: OrderRecord; certificate: CertificateRecord }>();
+  const certificatesBySerial = new Map<string, { order: OrderRecord; certificate: CertificateRecord }>();
   const requestsByOrder = new Map<string, RevokeRequestRecord[]>();
   let nextRequestId = 1;
   const nextOrderNumber: Record<SandboxVendor, bigint> = { sectigo: 1n, digicert: 1n };
@@ -123,7 +150,21 @@ export function createOrderStore(
         replacedBy: [],
         replaces: undefined,
         changedAt: undefined,
+        certificates: seed.certificates.map((c) => ({
+          id: c.certificateID,
+          serialNumber: normaliseSerial(c.serialNumber),
+          state: c.state,
+          reissuePending: c.reissuePending,
+          successfulRevokes: 0,
+        })),
       };
+      for (const certificate of order.certificates) {
+        if (certificatesById.has(certificate.id) || certificatesBySerial.has(certificate.serialNumber)) {
+          throw new Error(`duplicate DigiCert certificate ${certificate.id} / ${certificate.serialNumber}`);
+        }
+        certificatesById.set(certificate.id, { order, certificate });
+        certificatesBySerial.set(certificate.serialNumber, { order, certificate });
+      }
       if (order.certificateID !== undefined) {
         const idKey = key(seed.vendor, order.certificateID);
         if (byCertificateID.has(idKey)) throw new Error(`duplicate certificateID ${order.certificateID}`);
@@ -144,11 +185,24 @@ export function createOrderStore(
       byNumber.get(key(vendor, stripZeros(orderNumber))) ?? byNumber.get(key(vendor, orderNumber)),
 
     lookup(vendor, account, field, value) {
-      let order: OrderRecord | undefined;
-      if (field === 'orderNumber') order = store.find(vendor, value);
-      else if (field === 'certificateID') order = byCertificateID.get(key(vendor, value));
-      else order = bySerial.get(key(vendor, normaliseSerial(value)));
+      const order = store.lookupAny(vendor, field, value);
       return order?.account === account ? order : undefined;
+    },
+
+    certificate(account, identifier) {
+      const byId = /^\d+$/.test(identifier) ? certificatesById.get(identifier) : undefined;
+      const found =
+        byId ??
+        (/^[0-9a-fA-F:]+$/.test(identifier)
+          ? certificatesBySerial.get(normaliseSerial(identifier))
+          : undefined);
+      return found?.order.account === account ? found : undefined;
+    },
+
+    lookupAny(vendor, field, value) {
+      if (field === 'orderNumber') return store.find(vendor, value);
+      if (field === 'certificateID') return byCertificateID.get(key(vendor, value));
+      return bySerial.get(key(vendor, normaliseSerial(value)));
     },
 
     list: (vendor) => [...byNumber.values()].filter((o) => vendor === undefined || o.vendor === vendor),
@@ -166,6 +220,7 @@ export function createOrderStore(
         state: 'issued',
         faults: [],
         latencyMs: 0,
+        certificates: [],
       });
       fresh.replaces = order.orderNumber;
       order.replacedBy.push(fresh.orderNumber);
@@ -173,14 +228,17 @@ export function createOrderStore(
       return fresh;
     },
 
-    pendingRequestOf: (order) =>
-      requestsByOrder.get(key(order.vendor, order.orderNumber))?.find((r) => r.status === 'pending'),
+    pendingRequestOf: (order, certificateId) =>
+      requestsByOrder
+        .get(key(order.vendor, order.orderNumber))
+        ?.find((r) => r.status === 'pending' && r.certificateId === certificateId),
 
     createRequest(order, init) {
       const request: RevokeRequestRecord = {
         id: nextRequestId++,
         account: order.account,
         orderNumber: order.orderNumber,
+        certificateId: init.certificateId,
         date: digicertDate(now()),
         requester: init.requester,
         comments: init.comments,
@@ -196,6 +254,8 @@ export function createOrderStore(
       return request;
     },
 
+    requestsOf: (account) => [...requests.values()].filter((r) => r.account === account),
+
     getRequest(account, id) {
       const request = requests.get(id);
       return request?.account === account ? request : undefined;
@@ -207,7 +267,13 @@ export function createOrderStore(
       request.processor = decision.processor;
       request.dateProcessed = digicertDate(now());
       const order = store.find('digicert', request.orderNumber);
-      if (decision.status === 'approved' && order) revokeIssued(order, now());
+      if (decision.status !== 'approved' || !order) return;
+      if (request.certificateId === undefined) {
+        revokeIssued(order, now());
+        return;
+      }
+      const certificate = order.certificates.find((c) => c.id === request.certificateId);
+      if (certificate) revokeCertificate(certificate);
     },
 
     snapshot(order) {
@@ -221,6 +287,7 @@ export function createOrderStore(
         successfulRevokes: order.successfulRevokes,
         replacedBy: [...order.replacedBy],
         requests: (requestsByOrder.get(key(order.vendor, order.orderNumber)) ?? []).map((r) => ({ ...r })),
+        certificates: order.certificates.map((c) => ({ ...c })),
       };
       if (order.certificateID !== undefined) snapshot.certificateID = order.certificateID;
       if (order.serialNumber !== undefined) snapshot.serialNumber = order.serialNumber;

@@ -96,6 +96,7 @@ export function generateSeed(options: GenerateSeedOptions): SandboxSeed {
         state,
         faults: [],
         latencyMs: 0,
+        certificates: [],
       };
       if (state === 'being-issued') order.issuingCalls = issuingCalls;
       orders.push(order);
@@ -154,7 +155,16 @@ function pickWeighted(prng: Prng, choices: readonly [string, number][]): string 
 }
 
 function sampleOrder(orderNumber: string, account: string, product: string): SeedOrder {
-  return { vendor: 'sectigo', account, orderNumber, product, state: 'issued', faults: [], latencyMs: 0 };
+  return {
+    vendor: 'sectigo',
+    account,
+    orderNumber,
+    product,
+    state: 'issued',
+    faults: [],
+    latencyMs: 0,
+    certificates: [],
+  };
 }
 
 function clamp01(value: number): number {

@@ -38,10 +38,28 @@ export const seedOrderSchema = z.object({
   state: z.enum(ORDER_STATES).default('issued'),
   /** being-issued: calls answered "being issued" before the order counts as issued. */
   issuingCalls: z.number().int().min(0).optional(),
-  /** Faults the next calls on this order meet, in order. */
-  faults: z.array(faultKindSchema).default([]),
+  /**
+   * Faults the next calls on this order meet, in order (`pass`: that call meets none), e.g.
+   * `["pass", "resetAfterEffect"]`: the revoke goes through, the approval after it is reset.
+   */
+  faults: z.array(z.union([faultKindSchema, z.literal('pass')])).default([]),
   /** Extra latency of every call on this order, in ms. */
   latencyMs: z.number().min(0).default(0),
+  /**
+   * DigiCert: the certificates on the order (the first is the order's own; duplicates and
+   * reissues follow). `PUT /certificate/{id or serial}/revoke` revokes one of them; an order
+   * revoke revokes them all. A certificate whose reissue is pending cannot be revoked.
+   */
+  certificates: z
+    .array(
+      z.object({
+        certificateID: digits(16),
+        serialNumber: z.string().regex(/^[0-9a-fA-F:]{1,64}$/, 'must be hexadecimal'),
+        state: z.enum(['issued', 'revoked']).default('issued'),
+        reissuePending: z.boolean().default(false),
+      }),
+    )
+    .default([]),
 });
 export type SeedOrder = z.output<typeof seedOrderSchema>;
 export type SeedOrderInput = z.input<typeof seedOrderSchema>;

@@ -22,15 +22,15 @@ import type { Action } from './http-reply.ts';
 import type { LatencySpec } from './latency.ts';
 import type { OrderStore } from './order-store.ts';
 import type { RateLimit } from './rate-limiter.ts';
+import { frontPage } from './sectigo/front-page.ts';
 import { handleSectigo, matchSectigoEndpoint } from './sectigo/router.ts';
 import { loadSeedFile, parseSeed, type SandboxSeed, type SandboxSeedInput } from './seed.ts';
 import { generateSeed } from './seed-generator.ts';
 import { buildStats, type SandboxStats } from './stats.ts';
 import { createLoopbackTls } from './tls-certificate.ts';
+import { checkVariants, type SandboxVariant } from './variants.ts';
 
-/** The undocumented behaviours the sandbox can play (more to come: issue 7 §4). */
-export const SANDBOX_VARIANTS = ['digicert-201-empty'] as const;
-export type SandboxVariant = (typeof SANDBOX_VARIANTS)[number];
+export { SANDBOX_VARIANTS, type SandboxVariant } from './variants.ts';
 
 export interface SandboxOptions {
   /** Interface to listen on. Default 127.0.0.1. */
@@ -54,8 +54,8 @@ export interface SandboxOptions {
   latency?: LatencySpec;
   faultRates?: FaultRates;
   /**
-   * Vendor behaviours the docs leave open, each one the real vendor might show (SANDBOX_VARIANTS):
-   * `digicert-201-empty` answers a filed revoke request with 201 and an empty body.
+   * Vendor behaviours the docs leave open, each one the real vendor might show (variants.ts):
+   * at most one of each group; changeable at run time (`POST /_sandbox/variants`).
    */
   variants?: readonly SandboxVariant[];
   /** The clock for rate limits and accounting (ms). Default Date.now. */
@@ -122,7 +122,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     prngSeed,
     now,
     sleep,
-    variants: options.variants ?? [],
+    variants: checkVariants(options.variants ?? []),
   });
 
   const controls: SandboxControls = {
@@ -134,6 +134,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     faults: () => faults.settings(),
     setFaults: (patch) => faults.update(patch),
     resetStats: () => ctx.accounting.reset(),
+    variants: () => [...ctx.variants] as SandboxVariant[],
+    setVariants: (names) => {
+      const checked = checkVariants(names);
+      ctx.variants.clear();
+      for (const name of checked) ctx.variants.add(name);
+      return checked;
+    },
   };
 
   const tls = await createLoopbackTls(isIpLiteral(host) ? ['localhost'] : ['localhost', host]);
@@ -161,7 +168,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const method = req.method ?? 'GET';
     let action: Action;
     const sectigo = matchSectigoEndpoint(url.pathname);
-    if (sectigo) {
+    // A proxy in front of the API answers before the API sees anything (a variant).
+    const front = url.pathname.startsWith('/products') ? frontPage(ctx.variants, httpsUrl) : undefined;
+    if (front) {
+      action = front;
+    } else if (sectigo) {
       action = await handleSectigo(ctx, sectigo, {
         method,
         query: url.searchParams,
@@ -178,6 +189,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         path: url.pathname.slice(DIGICERT_PREFIX.length),
         apiKey: Array.isArray(key) ? key[0] : key,
         body,
+        contentType: req.headers['content-type'],
+        query: url.searchParams,
       });
     } else if (url.pathname.startsWith(DIGICERT_PREFIX)) {
       // As www.digicert.com does: plain HTTP is sent to HTTPS.

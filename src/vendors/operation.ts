@@ -11,6 +11,7 @@
  */
 
 import type { z } from 'zod';
+import type { ReasonSpellingMemo } from './digicert/revocation-reason.ts';
 import type { Outcome, VendorName } from './outcome.ts';
 import type { Transport } from './transport.ts';
 
@@ -20,6 +21,7 @@ export const OPERATION_NAMES = [
   'sectigo.revokePAC',
   'sectigo.replaceSMIME',
   'digicert.revokeOrder',
+  'digicert.revokeCertificate',
 ] as const;
 export type OperationName = (typeof OPERATION_NAMES)[number];
 
@@ -47,12 +49,22 @@ export interface DigicertAccount {
   skipApproval: boolean;
   /** How long to wait after a 429 that carries no Retry-After. */
   defaultRateLimitWaitMs: number;
+  /**
+   * Which spelling of `revocation_reason` this account's DigiCert takes, learned by this process
+   * (revocation-reason.ts). Without one, snake_case is always sent.
+   */
+  reasonSpelling?: ReasonSpellingMemo;
 }
 
 export type VendorAccount = SectigoAccount | DigicertAccount;
 
 export interface ExecuteOptions {
   signal?: AbortSignal;
+  /**
+   * Who asked, in a few words (`revoker batch 2026-12-07-acme`): the text sent where the vendor
+   * keeps a free comment and the job gave none (DigiCert's `comments`).
+   */
+  reference?: string;
 }
 
 export interface OperationTarget {
@@ -84,4 +96,35 @@ export interface OperationSpec<P = unknown, A extends VendorAccount = VendorAcco
   readonly params: z.ZodType<P>;
   targetOf(params: P): OperationTarget;
   execute(account: A, params: P, options?: ExecuteOptions): Promise<Outcome>;
+  /**
+   * Reads that change nothing at the vendor, for settling an uncertain call before anything is
+   * sent again (DigiCert's order info and request list). Without them, an uncertain revoke is
+   * sent again and the ambiguity rule reads its "already revoked".
+   */
+  readonly reads?: TargetReads<P, A>;
+  /**
+   * The vendor's approval step: a success may be a request that waits for an approver, which
+   * the queue approves (autoApprove) or looks at again later.
+   */
+  readonly approval?: ApprovalSteps<A>;
+}
+
+export interface TargetReads<P, A extends VendorAccount> {
+  /**
+   * The target's state: done with `learned.targetRevoked`, or the error's Outcome. Absent when
+   * the vendor offers no such read (one DigiCert certificate): the pending requests decide alone.
+   */
+  targetStatus?(account: A, params: P, options?: ExecuteOptions): Promise<Outcome>;
+  /**
+   * One page of the vendor's pending revoke requests: done with `learned.requestId` (the one for
+   * this target), or `learned.nextOffset` (read on from there), or neither (none pending).
+   */
+  pendingRequest(account: A, params: P, offset: number, options?: ExecuteOptions): Promise<Outcome>;
+}
+
+export interface ApprovalSteps<A extends VendorAccount> {
+  /** Approves a pending request: done with `learned.requestStatus: 'approved'`. */
+  approve(account: A, requestId: string, comment: string, options?: ExecuteOptions): Promise<Outcome>;
+  /** Reads a request: done with `learned.requestStatus`. */
+  read(account: A, requestId: string, options?: ExecuteOptions): Promise<Outcome>;
 }

@@ -30,8 +30,21 @@ export interface Learned {
   /** DigiCert: the revoke request created by the call. */
   requestId?: string;
   requestStatus?: DigicertRequestStatus;
-  /** The vendor says the target was already revoked (Sectigo -21). */
+  /** The vendor says the target was already revoked (Sectigo -21, DigiCert in any spelling). */
   alreadyRevoked?: boolean;
+  /** DigiCert refused a revoke because a revoke request for the order is pending already. */
+  requestPending?: boolean;
+  /** DigiCert refused to revoke a certificate because a reissue of it is pending. */
+  reissuePending?: boolean;
+  /** DigiCert: a page of the pending request list had no request for the target; read from here. */
+  nextOffset?: number;
+  /** DigiCert: the target's status says revoked (read with order or certificate info). */
+  targetRevoked?: boolean;
+  /**
+   * A halt that may concern only this target (Sectigo -16: wrong credentials, or no permission
+   * for this order's context). After a resume the queue tells the two apart.
+   */
+  mayConcernOnlyThisTarget?: boolean;
   /** The vendor says the request was already rejected (Sectigo -20). */
   alreadyRejected?: boolean;
   /**

@@ -40,7 +40,7 @@ const SECRETS = {
 export const OPERATIONS = OPERATION_NAMES;
 
 export interface ChaosOptions {
-  /** Items in all, spread evenly over the five operations. */
+  /** Items in all, spread evenly over the operations. */
   items: number;
   workers: number;
   /** SIGKILL a random worker (and start a new one) this often; 0: never. */
@@ -232,8 +232,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
 
 interface SeededOrders {
   seed: SeedOrderInput[];
-  /** Per row: its operation and the order it targets. */
-  targets: { operation: (typeof OPERATIONS)[number]; vendor: 'sectigo' | 'digicert'; orderNumber: string }[];
+  /** Per row: its operation and the order it targets (and, for one certificate, which). */
+  targets: {
+    operation: (typeof OPERATIONS)[number];
+    vendor: 'sectigo' | 'digicert';
+    orderNumber: string;
+    certificateId?: string;
+  }[];
   rows(csr: string): Record<string, unknown>[];
 }
 
@@ -245,7 +250,18 @@ function seedOrders(perOperation: number): SeededOrders {
       const orderNumber = String(1_000_000 * (op + 1) + i);
       const vendor = operation.startsWith('digicert') ? 'digicert' : 'sectigo';
       const smime = operation === 'sectigo.replaceSMIME';
+      // One certificate of a two-certificate order: the other must stay valid.
+      const oneCertificate = operation === 'digicert.revokeCertificate';
+      const certificateId = `${orderNumber}1`;
       seed.push({
+        ...(oneCertificate
+          ? {
+              certificates: [
+                { certificateID: certificateId, serialNumber: `AC${orderNumber}1` },
+                { certificateID: `${orderNumber}2`, serialNumber: `AC${orderNumber}2` },
+              ],
+            }
+          : {}),
         vendor,
         account: vendor === 'sectigo' ? DEMO_SECTIGO_ACCOUNT.loginName : DEMO_DIGICERT_ACCOUNT.name,
         orderNumber,
@@ -255,15 +271,22 @@ function seedOrders(perOperation: number): SeededOrders {
           : { state: 'issued' as const }),
         ...(smime ? { product: 'smime' } : {}),
       });
-      targets.push({ operation, vendor, orderNumber });
+      targets.push({ operation, vendor, orderNumber, ...(oneCertificate ? { certificateId } : {}) });
     }
   });
   return {
     seed,
     targets,
     rows: (csr) =>
-      targets.map(({ operation, orderNumber }) => {
+      targets.map(({ operation, orderNumber, certificateId }) => {
         switch (operation) {
+          case 'digicert.revokeCertificate':
+            return {
+              account: 'digicert',
+              operation,
+              certificate_id: certificateId,
+              revocationReason: 'chaos',
+            };
           case 'sectigo.revokeSSL':
             return { account: 'sectigo', operation, orderNumber, revocationReason: 'chaos: key compromise' };
           case 'sectigo.revokeCertificate':
@@ -339,6 +362,12 @@ function judge(
       checks.noOrderRevokedTwice = false;
       violations.push(`${o.vendor} order ${o.orderNumber} revoked ${o.successfulRevokes} times`);
     }
+    for (const c of o.certificates) {
+      if (c.successfulRevokes > 1) {
+        checks.noOrderRevokedTwice = false;
+        violations.push(`certificate ${c.id} of order ${o.orderNumber} revoked ${c.successfulRevokes} times`);
+      }
+    }
     if (o.replacedBy.length > 1) {
       checks.noOrderReplacedTwice = false;
       violations.push(`order ${o.orderNumber} got ${o.replacedBy.length} replacements`);
@@ -352,10 +381,24 @@ function judge(
     seen.add(item.jobId);
     const order = sandbox.state.find(target.vendor, target.orderNumber);
     if (!finals.has(item.outcome)) violations.push(`row ${item.row} (${item.jobId}) is ${item.outcome}`);
-    if (item.outcome === 'revoked' && order?.state !== 'revoked') {
+    // One certificate's revoke: that certificate revoked, its sibling and the order untouched.
+    const certificate = order?.certificates.find((c) => c.id === target.certificateId);
+    const revokedAtVendor =
+      target.certificateId === undefined ? order?.state === 'revoked' : certificate?.state === 'revoked';
+    if (item.outcome === 'revoked' && !revokedAtVendor) {
       checks.noFalseSuccess = false;
       violations.push(
-        `row ${item.row} reported revoked, but the vendor has order ${target.orderNumber} ${order?.state}`,
+        `row ${item.row} reported revoked, but the vendor has order ${target.orderNumber} ${order?.state}${certificate ? ` (certificate ${certificate.id} ${certificate.state})` : ''}`,
+      );
+    }
+    if (
+      target.certificateId !== undefined &&
+      (order?.state !== 'issued' ||
+        order.certificates.some((c) => c.id !== target.certificateId && c.state !== 'issued'))
+    ) {
+      checks.noFalseSuccess = false;
+      violations.push(
+        `order ${target.orderNumber}: a certificate other than ${target.certificateId} was revoked`,
       );
     }
     if (item.outcome === 'replaced' && (order?.replacedBy.length ?? 0) !== 1) {
@@ -364,10 +407,7 @@ function judge(
         `row ${item.row} reported replaced, the vendor has ${order?.replacedBy.length} replacements`,
       );
     }
-    if (
-      item.outcome === 'dead-lettered' &&
-      (order?.state === 'revoked' || (order?.replacedBy.length ?? 0) > 0)
-    ) {
+    if (item.outcome === 'dead-lettered' && (revokedAtVendor || (order?.replacedBy.length ?? 0) > 0)) {
       deadLetteredButDoneAtVendor++;
     }
   });

@@ -5,7 +5,7 @@
  */
 import { runChaos } from './chaos.ts';
 
-const items = Number(process.env.CHAOS_ITEMS ?? '5000');
+const items = Number(process.env.CHAOS_ITEMS ?? '6000');
 const result = await runChaos({
   items,
   workers: 3,

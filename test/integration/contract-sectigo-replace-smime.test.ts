@@ -202,6 +202,7 @@ describe('contract sectigo.replaceSMIME: every documented error code', () => {
         'halt',
         '-16',
         'Incorrect login details, account is locked, password has expired, or your source IP is blocked!',
+        { learned: { mayConcernOnlyThisTarget: true } },
       ),
     );
     expect(JSON.stringify(outcome)).not.toContain('not-the-password');

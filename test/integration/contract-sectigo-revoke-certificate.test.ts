@@ -179,7 +179,10 @@ describe('contract sectigo.revokeCertificate: every documented error code', () =
   it('-16 wrong password → halt, password not echoed', async () => {
     const wrong = cs.sectigo({ credentials: { loginName: 'acme', loginPassword: 'not-the-password' } });
     const outcome = await revoke({ orderNumber: '3021' }, wrong);
-    expectOutcome(outcome, error('halt', '-16', 'Permission denied!'));
+    expectOutcome(
+      outcome,
+      error('halt', '-16', 'Permission denied!', { learned: { mayConcernOnlyThisTarget: true } }),
+    );
     expect(JSON.stringify(outcome)).not.toContain('not-the-password');
     expect(cs.state('sectigo', '3021')).toBe('issued');
   });

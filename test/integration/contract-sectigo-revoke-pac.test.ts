@@ -150,7 +150,10 @@ describe('contract sectigo.revokePAC: every documented error code', () => {
   it('-16 wrong password → halt', async () => {
     const wrong = cs.sectigo({ credentials: { loginName: 'acme', loginPassword: 'not-the-password' } });
     const outcome = await revoke({ orderNumber: '4021' }, wrong);
-    expectOutcome(outcome, error('halt', '-16', 'Permission denied!'));
+    expectOutcome(
+      outcome,
+      error('halt', '-16', 'Permission denied!', { learned: { mayConcernOnlyThisTarget: true } }),
+    );
     expect(JSON.stringify(outcome)).not.toContain('not-the-password');
   });
 

@@ -202,6 +202,7 @@ describe('contract sectigo.revokeSSL: every documented error code', () => {
       code: '-16',
       message: 'Permission denied!',
       httpStatus: 200,
+      learned: { mayConcernOnlyThisTarget: true },
     });
     expect(JSON.stringify(outcome)).not.toContain('not-the-password');
     const badSession = cs.sectigo({ credentials: { saspSessionID: 'SASPNOSUCH01' } });
@@ -211,6 +212,7 @@ describe('contract sectigo.revokeSSL: every documented error code', () => {
       code: '-16',
       message: 'Permission denied!',
       httpStatus: 200,
+      learned: { mayConcernOnlyThisTarget: true },
     });
     expect(cs.state('sectigo', '1021')).toBe('issued');
   });

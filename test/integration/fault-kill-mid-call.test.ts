@@ -6,20 +6,27 @@
  * - a replacement is never sent again: exactly one replacement call at the vendor, and the item
  *   ends dead-lettered with REPLACE_UNCERTAIN (a person checks the order before replaying);
  * - a revoke is sent again, the vendor says "already revoked", and the item ends revoked
- *   (confirmed) with exactly one successful revoke at the vendor.
+ *   (confirmed) with exactly one successful revoke at the vendor;
+ * - a DigiCert approval is read before it is sent again: the request is found approved, the item
+ *   ends revoked, and no second approval reaches the vendor (seen before: a rerun approval got
+ *   `invalid_request_status|approved` and the revoked order was dead-lettered).
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { openRevoker, type Revoker } from '../../src/open-revoker.ts';
 import { makeCsr } from '../../src/sandbox/make-csr.ts';
+import type { SeedOrderInput } from '../../src/sandbox/seed.ts';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.ts';
 import {
+  digicertOrder,
   eventually,
   ROOMY_SANDBOX_LIMITS,
   reportOf,
+  revokeOrderRow,
   revokeSslRow,
   sectigoOrder,
   waitForFinal,
@@ -39,20 +46,29 @@ const HELD_MS = 2500;
 const teardown = teardownStack();
 afterEach(() => teardown.run());
 
-async function stack(orders: Parameters<typeof sectigoOrder>[]): Promise<{
+async function stack(
+  orders: Parameters<typeof sectigoOrder>[],
+  extra: { digicertOrders?: SeedOrderInput[]; digicert?: Record<string, unknown> } = {},
+): Promise<{
   sandbox: Sandbox;
   revoker: Revoker;
   file: string;
 }> {
   const sandbox = await startSandbox({
-    seedData: { orders: orders.map((args) => sectigoOrder(...args)) },
+    seedData: { orders: [...orders.map((args) => sectigoOrder(...args)), ...(extra.digicertOrders ?? [])] },
     rateLimits: ROOMY_SANDBOX_LIMITS,
   });
   teardown.defer(() => sandbox.close());
   const dir = await mkdtemp(join(tmpdir(), 'revoker-midcall-'));
   teardown.defer(() => rm(dir, { recursive: true, force: true }));
   const prefix = `{revoker-midcall-${randomUUID().slice(0, 8)}}`;
-  const { file, config } = await writeWorkerConfig({ dir, sandbox, redisUrl: inject('redisUrl'), prefix });
+  const { file, config } = await writeWorkerConfig({
+    dir,
+    sandbox,
+    redisUrl: inject('redisUrl'),
+    prefix,
+    ...(extra.digicert ? { digicert: extra.digicert } : {}),
+  });
   const revoker = await openRevoker(config);
   teardown.defer(() => revoker.close());
   teardown.defer(() => deleteKeys(revoker.redis, prefix));
@@ -120,5 +136,46 @@ describe('fault: a worker dies while its vendor call is in flight', () => {
     expect(item).toMatchObject({ outcome: 'revoked', confirmed: true, code: '-21' });
     const order = s.sandbox.stats().orders['sectigo:7210'];
     expect(order).toMatchObject({ calls: 2, successfulRevokes: 1, state: 'revoked' });
+  });
+
+  it('a DigiCert approval is read before it is sent again: revoked, one approval at the vendor', async () => {
+    const s = await stack([], {
+      digicertOrders: [digicertOrder('7220', { latencyMs: HELD_MS })],
+      digicert: { autoApprove: true },
+    });
+    const { batchId } = await s.revoker.producer.submit([{ rowNumber: 2, raw: revokeOrderRow('7220') }]);
+    const a = spawnWorker(s.file, { env: FAST_RECOVERY });
+    teardown.defer(() => a.kill());
+    await a.ready();
+    // The revoke is answered (a request, pending); the approval's intent is written, and the
+    // approval sent and held at the vendor (its latency) when the worker dies.
+    const jobId = 'digicert~digicert.revokeOrder~order_id~7220';
+    await eventually(
+      async () => ((await s.revoker.redis.hget(s.revoker.keys.intents, jobId)) ?? '').includes('approve'),
+      'the approval intent',
+    );
+    await eventually(
+      async () => s.sandbox.stats().orders['digicert:7220']?.codes['201'] === 1,
+      'the revoke answer',
+    );
+    await delay(300);
+    expect((await a.kill()).signal).toBe('SIGKILL');
+    // The held approval takes effect after the worker is gone.
+    await eventually(
+      async () => s.sandbox.controls.order('digicert', '7220')?.state === 'revoked',
+      'the approval to take effect',
+    );
+    const b = spawnWorker(s.file, { env: FAST_RECOVERY });
+    teardown.defer(() => b.kill());
+    await b.ready();
+    await waitForFinal(s.revoker, batchId, 30_000).catch((error: unknown) => {
+      throw new Error(`${String(error)}\nworker B said:\n${tail(b)}`);
+    });
+    const [item] = await reportOf(s.revoker, batchId);
+    expect(item).toMatchObject({ outcome: 'revoked' });
+    const order = s.sandbox.controls.order('digicert', '7220')!;
+    expect(order.requests.map((r) => r.status)).toEqual(['approved']);
+    // Revoke (201), approval (204, after the kill), the read (200): nothing refused.
+    expect(s.sandbox.stats().orders['digicert:7220']?.codes).toEqual({ '201': 1, '204': 1, '200': 1 });
   });
 });

@@ -4,6 +4,7 @@
  * base URL where the API is not (Sectigo: a 404 on the path; DigiCert: a plain not_found route).
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { parseItemRecord } from '../../src/queue/item-record.ts';
 import { eventually, type Rig, revokeOrderRow, revokeSslRow, startRig } from '../support/pipeline.ts';
 
 let rig: Rig | undefined;
@@ -65,4 +66,35 @@ describe('pipeline: faults of the account halt it', () => {
     expect(halt?.code).toMatch(/not_found|http-404/);
     expect((await rig.revoker.batches.counts(summary.batchId))['dead-lettered']).toBe(0);
   });
+});
+
+describe('pipeline: a proxy in front of the Partner API halts the account, nothing taken as "may have taken effect"', () => {
+  for (const [variant, answer] of [
+    ['sectigo-front-404', /HTTP 404/],
+    ['sectigo-front-302', /HTTP 302/],
+    ['sectigo-front-403', /HTTP 403/],
+  ] as const) {
+    it(`${variant}: halted naming the answer, every job kept, none dead-lettered`, async () => {
+      rig = await startRig({ sandbox: { variants: [variant] } });
+      await rig.startWorker({ accounts: ['sectigo'] });
+      const { batchId } = await rig.revoker.producer.submit(
+        rig.rows([revokeSslRow('8220'), revokeSslRow('8221'), revokeSslRow('8222')]),
+      );
+      const halt = await haltOf(rig, 'sectigo');
+      expect(halt?.reason).toMatch(answer);
+      await eventually(
+        async () =>
+          (await rig!.revoker.accountStatus()).find((s) => s.account === 'sectigo')?.counts.active === 0,
+        'no job active',
+      );
+      const counts = await rig.revoker.batches.counts(batchId);
+      expect(counts).toMatchObject({ total: 3, 'in-progress': 3, 'dead-lettered': 0 });
+      // No attempt is on record as one that may have reached the API.
+      const records = await rig.revoker.redis.hvals(rig.revoker.keys.results);
+      expect(records).toHaveLength(3);
+      for (const json of records) {
+        expect(parseItemRecord(json)?.attempts.some((a) => a.mayHaveTakenEffect)).toBe(false);
+      }
+    });
+  }
 });

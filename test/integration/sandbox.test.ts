@@ -383,9 +383,13 @@ describe('sandbox: Sectigo AutoRevokeSSL', () => {
     ]);
   });
 
-  it('matches parameter names and the path in any case, and accepts a SASP session id', async () => {
+  it('matches parameter names in any case, the path only as documented, and accepts a SASP session id', async () => {
     await start();
-    const answer = await sectigo('!autorevokessl', {
+    const stray = await sectigo('!autorevokessl', { ...ACME, orderNumber: '1017', revocationReason: 'r' });
+    expect(stray.status).toBe(404);
+    expect(stray.type).toBe('text/html');
+    expect(orderState('sectigo', '1017')).toBe('issued');
+    const answer = await sectigo('!AutoRevokeSSL', {
       LOGINNAME: 'acme',
       loginpassword: 'secret',
       OrderNumber: '1017',
@@ -530,11 +534,15 @@ describe('sandbox: Sectigo autoRevokeCertificate and AutoRevokePAC', () => {
 
   it('AutoRevokePAC: answers in lines only with its own capitalised messages', async () => {
     await start();
-    const pac = (params: Record<string, string>) => sectigo('!AutoRevokePAC', { ...ACME, ...params });
+    const pac = (params: Record<string, string>) =>
+      sectigo('!AutoRevokePAC', { ...ACME, codeReason: '0', ...params });
     expect(await lines(pac({ orderNumber: '1017' }))).toEqual([
       '-3',
       "The 'revocationReason' argument is missing!",
     ]);
+    expect(
+      await lines(sectigo('!AutoRevokePAC', { ...ACME, orderNumber: '1017', revocationReason: 'r' })),
+    ).toEqual(['-3', "The 'codeReason' argument is missing!"]);
     expect(await lines(pac({ orderNumber: '1017', revocationReason: 'r', responseFormat: '1' }))).toEqual([
       '-2',
       'Unrecognised argument!',
@@ -903,5 +911,160 @@ describe('sandbox: faults', () => {
     const started = Date.now();
     expect(await lines(ssl({ orderNumber: '1017', revocationReason: 'r' }))).toEqual(['0']);
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+  });
+});
+
+describe('sandbox: as strict as the documents, and the variants where they are silent', () => {
+  const revokeBody = { comments: 'key compromise' };
+  const setVariants = async (variants: string[]) =>
+    call(`${sandbox!.url}/_sandbox/variants`, { method: 'POST', body: JSON.stringify({ variants }) });
+
+  it('takes every documented Sectigo path spelling and nothing else', async () => {
+    await start();
+    const pac = { ...ACME, revocationReason: 'r', codeReason: '0', test: 'Y' };
+    const cert = { ...ACME, orderNumber: '1017', codeReason: '0', test: 'Y' };
+    for (const [path, params] of [
+      ['!AutoRevokeSSL', { ...ACME, orderNumber: '1017', revocationReason: 'r', test: 'Y' }],
+      ['!autoRevokeCertificate', cert],
+      ['!AutoRevokeCertificate', cert],
+      ['!AutoRevokePAC', { ...pac, orderNumber: '1017' }],
+    ] as const) {
+      expect(await lines(sectigo(path, params)), path).toEqual(['0']);
+    }
+    // AutoRevokePAC's page drops the "/" before "!": that spelling is documented too.
+    const base = sandbox!.sectigoBaseUrl.replace(/\/$/, '');
+    expect(await lines(sectigo('!AutoRevokePAC', { ...pac, orderNumber: '1017' }, { base }))).toEqual(['0']);
+    for (const stray of ['!autorevokessl', '!AUTOREVOKEPAC', '!autoRevokePAC', '!AutoRevokeSsl']) {
+      const answer = await sectigo(stray, { ...ACME, orderNumber: '1017', revocationReason: 'r' });
+      expect([stray, answer.status, answer.type]).toEqual([stray, 404, 'text/html']);
+    }
+    expect(await lines(sectigo('!autoRevokeCertificate', { ...ACME, orderNumber: '1017' }))).toEqual([
+      '-3',
+      "The 'codeReason' argument is missing!",
+    ]);
+    expect(orderState('sectigo', '1017')).toBe('issued');
+  });
+
+  it('DigiCert: a body not declared JSON is 415; a known route takes no other method', async () => {
+    await start();
+    const answer = await call(`${sandbox!.digicertBaseUrl}/order/certificate/2001/revoke`, {
+      method: 'PUT',
+      headers: { 'x-dc-devkey': 'admin-key', 'content-type': 'text/plain' },
+      body: JSON.stringify(revokeBody),
+    });
+    expect(answer.status).toBe(415);
+    expect(errorsOf(answer)[0]?.code).toBe('unsupported_media_type');
+    expect(orderState('digicert', '2001')).toBe('issued');
+  });
+
+  it('DigiCert: the pending requests of the account, filtered and paged, each naming its order', async () => {
+    await start();
+    await digicert('order/certificate/2001/revoke', { body: revokeBody });
+    await digicert('order/certificate/2002/revoke', { body: revokeBody });
+    const list = await digicert('request?filters[status]=pending&filters[type]=revoke&limit=1', {
+      method: 'GET',
+    });
+    expect(list.status).toBe(200);
+    const page = JSON.parse(list.body);
+    expect(page.page).toEqual({ total: 2, limit: 1, offset: 0 });
+    expect(page.requests).toHaveLength(1);
+    expect(page.requests[0]).toMatchObject({ type: 'revoke', status: 'pending', order: { id: 2002 } });
+    const next = JSON.parse(
+      (await digicert('request?filters[status]=pending&limit=1&offset=1', { method: 'GET' })).body,
+    );
+    expect(next.requests[0].order).toEqual({ id: 2001 });
+    expect((await digicert('request?limit=0', { method: 'GET' })).status).toBe(400);
+  });
+
+  it('variants are listed, switched at run time, and refused when two of a group are asked for', async () => {
+    await start();
+    const listed = JSON.parse((await call(`${sandbox!.url}/_sandbox/variants`)).body);
+    expect(listed.variants).toEqual([]);
+    expect(Object.keys(listed.available)).toContain('digicert-repeat-refused');
+    const refused = await setVariants(['digicert-repeat-refused', 'digicert-repeat-new-request']);
+    expect(refused.status).toBe(400);
+    expect(JSON.parse(refused.body).error).toMatch(/alternatives/);
+    expect((await setVariants(['no-such-variant'])).status).toBe(400);
+    expect(JSON.parse((await setVariants(['digicert-repeat-refused'])).body).variants).toEqual([
+      'digicert-repeat-refused',
+    ]);
+  });
+
+  it('DigiCert repeated revoke: the same request by default, a new one, or refused', async () => {
+    await start();
+    const first = JSON.parse((await digicert('order/certificate/2001/revoke', { body: revokeBody })).body);
+    const same = JSON.parse((await digicert('order/certificate/2001/revoke', { body: revokeBody })).body);
+    expect(same.id).toBe(first.id);
+    await setVariants(['digicert-repeat-new-request']);
+    const fresh = JSON.parse((await digicert('order/certificate/2001/revoke', { body: revokeBody })).body);
+    expect(fresh.id).not.toBe(first.id);
+    await setVariants(['digicert-repeat-refused']);
+    const again = await digicert('order/certificate/2001/revoke', { body: revokeBody });
+    expect([again.status, errorsOf(again)[0]?.code]).toEqual([400, 'duplicate_request']);
+  });
+
+  it('DigiCert already revoked: three spellings', async () => {
+    await start();
+    const answers: [number, string][] = [];
+    for (const variants of [[], ['digicert-already-revoked-status'], ['digicert-already-revoked-conflict']]) {
+      await setVariants(variants);
+      const answer = await digicert('order/certificate/2004/revoke', { body: revokeBody });
+      answers.push([answer.status, errorsOf(answer)[0]?.code ?? '']);
+    }
+    expect(answers).toEqual([
+      [400, 'already_revoked'],
+      [400, 'invalid_order_status|revoked'],
+      [409, 'conflict'],
+    ]);
+  });
+
+  it('DigiCert revocation_reason: snake_case by default, camelCase under a variant; comments optional under another', async () => {
+    await start();
+    const reason = (r: string) =>
+      digicert('order/certificate/2001/revoke', { body: { ...revokeBody, revocation_reason: r } });
+    expect((await reason('keyCompromise')).status).toBe(400);
+    expect((await reason('key_compromise')).status).toBe(201);
+    await setVariants(['digicert-reason-camel']);
+    expect(errorsOf(await reason('key_compromise'))[0]?.code).toBe('invalid_field|revocation_reason');
+    expect((await reason('keyCompromise')).status).toBe(201);
+    expect(errorsOf(await digicert('order/certificate/2002/revoke', { body: {} }))[0]?.code).toBe(
+      'missing_field|comments',
+    );
+    await setVariants(['digicert-comments-optional']);
+    expect((await digicert('order/certificate/2002/revoke', { body: {} })).status).toBe(201);
+  });
+
+  it("Sectigo: another account's order is -16 under sectigo-permission-per-order, -4 by default", async () => {
+    await start();
+    expect(await lines(ssl({ orderNumber: '1020', revocationReason: 'r' }))).toEqual([
+      '-4',
+      "The value of the 'orderNumber' argument is invalid!",
+    ]);
+    await setVariants(['sectigo-permission-per-order']);
+    expect(await lines(ssl({ orderNumber: '1020', revocationReason: 'r' }))).toEqual([
+      '-16',
+      'Permission denied!',
+    ]);
+    expect(await lines(ssl({ orderNumber: '999999', revocationReason: 'r' }))).toEqual([
+      '-4',
+      "The value of the 'orderNumber' argument is invalid!",
+    ]);
+    expect(orderState('sectigo', '1020')).toBe('issued');
+  });
+
+  it('Sectigo behind a proxy: an HTML 404, a 302 to a login page, an HTML 403', async () => {
+    await start();
+    const seen: [number, string | undefined, boolean][] = [];
+    for (const variant of ['sectigo-front-404', 'sectigo-front-302', 'sectigo-front-403']) {
+      await setVariants([variant]);
+      const answer = await ssl({ orderNumber: '1017', revocationReason: 'r' });
+      seen.push([answer.status, answer.type, answer.body.includes('<html>')]);
+    }
+    expect(seen).toEqual([
+      [404, 'text/html', true],
+      [302, 'text/html', true],
+      [403, 'text/html', true],
+    ]);
+    expect(orderState('sectigo', '1017')).toBe('issued');
   });
 });

@@ -67,7 +67,10 @@ export async function startApiRig(options: ApiRigOptions = {}): Promise<ApiRig> 
   const rig = await startRig({
     ...rigOptions,
     env: { ...TOKEN_ENV, ...rigOptions.env },
-    api: { port: 0, host: '127.0.0.1', tokens: API_TOKEN_CONFIG, ...apiSettings },
+    config: {
+      ...rigOptions.config,
+      api: { port: 0, host: '127.0.0.1', tokens: API_TOKEN_CONFIG, ...apiSettings },
+    },
   });
   const log = captureLog();
   let api: RunningApi;

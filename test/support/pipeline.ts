@@ -32,8 +32,8 @@ export interface RigOptions {
   digicert?: Record<string, unknown>;
   retry?: { attempts?: number; baseDelayMs?: number; maxDelayMs?: number };
   env?: Record<string, string>;
-  /** The config's `api` section (revoker serve). */
-  api?: Record<string, unknown>;
+  /** More top-level config sections (`webhooks`, `schedules`). */
+  config?: Record<string, unknown>;
 }
 
 export interface Rig {
@@ -88,7 +88,7 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
         },
       },
       retry: { attempts: 5, baseDelayMs: 50, maxDelayMs: 200, ...options.retry },
-      ...(options.api ? { api: options.api } : {}),
+      ...options.config,
     },
     {},
     { source: 'test rig' },

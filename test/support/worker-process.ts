@@ -25,6 +25,10 @@ export interface WorkerConfigOptions {
   rateLimit?: Record<string, number>;
   /** Written next to the default file name, for a second config in the same directory. */
   fileName?: string;
+  /** Adds a DigiCert account (`digicert`, key `{ env: TEST_DIGICERT_KEY }`) with these extra fields. */
+  digicert?: Record<string, unknown>;
+  /** More top-level config sections (`webhooks`, `schedules`). */
+  extra?: Record<string, unknown>;
 }
 
 /**
@@ -50,8 +54,24 @@ export async function writeWorkerConfig(
         concurrency: options.concurrency ?? 8,
         rateLimitWaitMs: 200,
       },
+      ...(options.digicert
+        ? {
+            digicert: {
+              vendor: 'digicert',
+              baseUrl: options.sandbox.digicertBaseUrl,
+              caFile: options.sandbox.caFile,
+              credentials: { apiKey: { env: 'TEST_DIGICERT_KEY' } },
+              rateLimit: options.rateLimit ?? { max: 100_000, durationMs: 1000 },
+              concurrency: options.concurrency ?? 8,
+              rateLimitWaitMs: 200,
+              approvalPollIntervalMs: 200,
+              ...options.digicert,
+            },
+          }
+        : {}),
     },
     retry: { attempts: 5, baseDelayMs: 50, maxDelayMs: 200 },
+    ...options.extra,
   };
   const file = join(options.dir, options.fileName ?? 'revoker.config.json');
   await writeFile(file, `${JSON.stringify(input, null, 2)}\n`);
@@ -91,6 +111,7 @@ export function spawnWorker(configFile: string, options: SpawnWorkerOptions = {}
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     TEST_SECTIGO_PASSWORD: TEST_ENV.TEST_SECTIGO_PASSWORD,
+    TEST_DIGICERT_KEY: TEST_ENV.TEST_DIGICERT_KEY,
     ...options.env,
   };
   // REDIS_URL would win over the config file's redis.url: the worker must use the file's.

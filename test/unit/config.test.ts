@@ -47,6 +47,8 @@ describe('parseConfig: defaults', () => {
         idempotencyTtlSeconds: 86_400,
         tokens: [],
       },
+      webhooks: [],
+      schedules: [],
     });
   });
 

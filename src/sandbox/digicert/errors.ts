@@ -30,6 +30,7 @@ export const DIGICERT_ERRORS = {
   },
   orderNotFound: { status: 404, code: 'not_found|order', message: 'Order not found.' },
   requestNotFound: { status: 404, code: 'not_found|request', message: 'Request not found.' },
+  certificateNotFound: { status: 404, code: 'not_found|certificate', message: 'Certificate not found.' },
   routeNotFound: { status: 404, code: 'not_found', message: 'The requested resource was not found.' },
   methodNotAllowed: {
     status: 405,
@@ -41,6 +42,19 @@ export const DIGICERT_ERRORS = {
     status: 400,
     code: 'already_revoked',
     message: 'The certificates on this order have already been revoked.',
+  },
+  /** Variant digicert-already-revoked-conflict. */
+  alreadyRevokedConflict: { status: 409, code: 'conflict', message: 'This order has already been revoked.' },
+  /** Variant digicert-repeat-refused. */
+  duplicateRequest: {
+    status: 400,
+    code: 'duplicate_request',
+    message: 'A revoke request is already pending for this order.',
+  },
+  unsupportedMediaType: {
+    status: 415,
+    code: 'unsupported_media_type',
+    message: 'The request body must be sent as Content-Type: application/json.',
   },
   rateLimited: {
     status: 429,

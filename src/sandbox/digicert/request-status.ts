@@ -6,6 +6,7 @@
  */
 import { requesterOf } from '../accounts.ts';
 import { DIGICERT_ERRORS, invalidField, invalidRequestStatus, missingField } from './errors.ts';
+import { certificateOf } from './request-list.ts';
 import { revokeRequestBody } from './revoke-order.ts';
 import { type DigicertRoute, isError, jsonObjectBody } from './route.ts';
 
@@ -16,11 +17,13 @@ export const getRequestRoute: DigicertRoute = {
     const request = /^\d{1,15}$/.test(id) ? ctx.store.getRequest(account.name, Number(id)) : undefined;
     if (!request) return DIGICERT_ERRORS.requestNotFound;
     return {
-      orderNumber: request.orderNumber,
+      // The order's seeded faults and latency apply to calls about its requests too.
+      order: ctx.store.find('digicert', request.orderNumber),
       execute() {
         const body: Record<string, unknown> = {
           ...revokeRequestBody(request),
           order: { id: Number(request.orderNumber) },
+          ...certificateOf(request, ctx),
         };
         if (request.revocationReason !== undefined) body.revocation_reason = request.revocationReason;
         if (request.processor !== undefined) body.processor = request.processor;
@@ -47,7 +50,7 @@ export const updateRequestStatusRoute: DigicertRoute = {
     if (!request) return DIGICERT_ERRORS.requestNotFound;
     if (!account.admin) return DIGICERT_ERRORS.approvalDenied;
     return {
-      orderNumber: request.orderNumber,
+      order: ctx.store.find('digicert', request.orderNumber),
       execute() {
         if (request.status !== 'pending')
           return { kind: 'error', error: invalidRequestStatus(request.status) };

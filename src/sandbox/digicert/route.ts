@@ -14,6 +14,8 @@ export interface DigicertCall {
   /** The numeric id in the path. */
   id: string;
   body: string;
+  /** The query string (the request list's filters and paging). */
+  query: URLSearchParams;
 }
 
 export type DigicertResult =
@@ -30,6 +32,7 @@ export interface PreparedDigicertCall {
 
 export interface DigicertRoute {
   readonly method: 'GET' | 'PUT';
+  /** PUT routes read a JSON body, and DigiCert wants it declared `Content-Type: application/json`. */
   /** Matches the path after `/services/v2/`; group 1 is the id. */
   readonly pattern: RegExp;
   prepare(call: DigicertCall): DigicertError | PreparedDigicertCall;

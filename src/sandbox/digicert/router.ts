@@ -3,7 +3,7 @@
  *
  *   arrival (count, draw latency and fault, rate limit) → wait the latency →
  *   401 no or unknown X-DC-DEVKEY · 429 over the key's limit · injected fault →
- *   404 unknown route · 405 wrong method · the route's checks and lookup →
+ *   404 unknown route · 405 wrong method · 415 a body not declared JSON · the route's checks and lookup →
  *   the order's seeded fault → the operation.
  */
 import { arrive } from '../arrival.ts';
@@ -11,7 +11,9 @@ import type { SandboxContext } from '../context.ts';
 import { type FaultKind, garbageAction, serverErrorAction } from '../faults.ts';
 import { type Action, emptyReply, jsonReply } from '../http-reply.ts';
 import { DIGICERT_ERRORS, type DigicertError, errorAction } from './errors.ts';
+import { listRequestsRoute } from './request-list.ts';
 import { getRequestRoute, updateRequestStatusRoute } from './request-status.ts';
+import { revokeCertificateRoute } from './revoke-certificate.ts';
 import { getOrderRoute, revokeOrderRoute } from './revoke-order.ts';
 import { type DigicertResult, type DigicertRoute, isError } from './route.ts';
 
@@ -19,8 +21,10 @@ export const DIGICERT_PREFIX = '/services/v2/';
 
 const ROUTES: readonly DigicertRoute[] = [
   revokeOrderRoute,
+  revokeCertificateRoute,
   getOrderRoute,
   getRequestRoute,
+  listRequestsRoute,
   updateRequestStatusRoute,
 ];
 
@@ -30,6 +34,8 @@ export interface DigicertHttpRequest {
   path: string;
   apiKey: string | undefined;
   body: string;
+  contentType: string | undefined;
+  query: URLSearchParams;
 }
 
 export async function handleDigicert(ctx: SandboxContext, request: DigicertHttpRequest): Promise<Action> {
@@ -43,6 +49,10 @@ export async function handleDigicert(ctx: SandboxContext, request: DigicertHttpR
   };
   const fault = (kind: FaultKind, orderNumber?: string): Action => {
     if (kind === 'unknownError') return fail(DIGICERT_ERRORS.internal, orderNumber);
+    if (kind === 'emptySuccess') {
+      ctx.accounting.answer('digicert', accountName, 'fault:emptySuccess:201', orderNumber);
+      return emptyReply(201);
+    }
     const action: Action =
       kind === 'serverError'
         ? serverErrorAction(ctx.faults.prng)
@@ -71,11 +81,22 @@ export async function handleDigicert(ctx: SandboxContext, request: DigicertHttpR
   if (matching.length === 0) return fail(DIGICERT_ERRORS.routeNotFound);
   const found = matching.find((m) => m.route.method === request.method);
   if (!found) return fail(DIGICERT_ERRORS.methodNotAllowed);
+  // Every sample declares its JSON body; the docs show no other way to send one.
+  if (found.route.method === 'PUT' && !/^application\/json\b/i.test(request.contentType ?? '')) {
+    return fail(DIGICERT_ERRORS.unsupportedMediaType);
+  }
 
-  const prepared = found.route.prepare({ ctx, account, id: found.match?.[1] ?? '', body: request.body });
+  const prepared = found.route.prepare({
+    ctx,
+    account,
+    id: found.match?.[1] ?? '',
+    body: request.body,
+    query: request.query,
+  });
   if (isError(prepared)) return fail(prepared);
   const orderNumber = prepared.order?.orderNumber ?? prepared.orderNumber;
-  const orderFault = prepared.order?.faults.shift();
+  const seeded = prepared.order?.faults.shift();
+  const orderFault = seeded === 'pass' ? undefined : seeded;
   await ctx.sleep(prepared.order?.latencyMs ?? 0);
   if (orderFault && orderFault !== 'resetAfterEffect') return fault(orderFault, orderNumber);
 

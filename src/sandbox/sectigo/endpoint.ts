@@ -40,12 +40,21 @@ export interface SectigoEndpoint {
 
 export const CREDENTIAL_PARAMS = ['loginName', 'loginPassword'] as const;
 
-/** The account's order named by `field`, or -4 naming that field. */
+/**
+ * The account's order named by `field`, or -4 naming that field. Under the variant
+ * `sectigo-permission-per-order`, another account's (or context's) order answers -16 instead:
+ * the vendor may refuse the order's context with the same code as bad credentials.
+ */
 export function findOrder(call: SectigoCall, field: TargetField, value: string): OrderRecord {
-  return (
-    call.ctx.store.lookup('sectigo', call.account.loginName, field, value) ??
-    refuse(SECTIGO_CODES.invalidArgument, field)
-  );
+  const own = call.ctx.store.lookup('sectigo', call.account.loginName, field, value);
+  if (own) return own;
+  if (
+    call.ctx.variants.has('sectigo-permission-per-order') &&
+    call.ctx.store.lookupAny('sectigo', field, value)
+  ) {
+    refuse(SECTIGO_CODES.permissionDenied);
+  }
+  return refuse(SECTIGO_CODES.invalidArgument, field);
 }
 
 /** Maps what a revoke did to the endpoint's code. */

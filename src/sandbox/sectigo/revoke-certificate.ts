@@ -1,7 +1,7 @@
 /**
  * Fake `!autoRevokeCertificate`: revokes the certificate of an order, or cancels (rejects) an
  * order not yet issued; an expired certificate answers -35. Names are case-sensitive; the
- * path matches in any case. `test` is case-sensitive (Y or N). `serialNumber`, when given,
+ * path is either documented spelling. `codeReason` is required. `test` is case-sensitive (Y or N). `serialNumber`, when given,
  * must be the order's. `includeInCRL=N` (newer versions) marks the certificate "replaced" without
  * revoking it or listing it on the CRL; a later call with Y (or none) revokes it (vendor docs).
  */
@@ -44,9 +44,9 @@ export const revokeCertificateEndpoint: SectigoEndpoint = {
     if (accountID !== undefined) check('accountID', accountID, INTEGER);
     const reason = params.get('revocationReason');
     if (reason !== undefined) maxLength('revocationReason', reason, REVOCATION_REASON_MAX);
-    // Documented as required, with a default of 0 when omitted: treated as optional.
-    const codeReason = params.get('codeReason');
-    if (codeReason !== undefined) check('codeReason', codeReason, CODE_REASON);
+    // Documented as required (the table); its "If omitted, …" text was lost in the copy, so the
+    // sandbox holds to the one clear word: missing is -3.
+    check('codeReason', required(params, 'codeReason'), CODE_REASON);
     const serial = params.get('serialNumber');
     if (serial !== undefined) check('serialNumber', serial, /^[0-9a-fA-F:]{1,50}$/);
     const productCode = params.get('productCode');

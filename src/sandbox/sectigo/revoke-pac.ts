@@ -1,6 +1,6 @@
 /**
- * Fake `!AutoRevokePAC`: revokes a PAC order. revocationReason is required, codeReason
- * defaults to 0, `test` is Y or N, and the answer is always newline-delimited (there is no
+ * Fake `!AutoRevokePAC`: revokes a PAC order. revocationReason and codeReason are required (as
+ * the table says), `test` is Y or N, and the answer is always newline-delimited (there is no
  * responseFormat parameter: sending one is an unrecognised argument). An expired or otherwise
  * unrevocable order answers -43.
  */
@@ -20,8 +20,7 @@ export const revokePacEndpoint: SectigoEndpoint = {
     if (accountID !== undefined) check('accountID', accountID, INTEGER);
     const orderNumber = check('orderNumber', required(params, 'orderNumber'), INTEGER);
     maxLength('revocationReason', required(params, 'revocationReason'), REVOCATION_REASON_MAX);
-    const codeReason = params.get('codeReason');
-    if (codeReason !== undefined) check('codeReason', codeReason, CODE_REASON);
+    check('codeReason', required(params, 'codeReason'), CODE_REASON);
     const test = yesNo(params, 'test', false);
 
     const order = findOrder(call, 'orderNumber', orderNumber);

@@ -1,6 +1,6 @@
 /**
- * The fake Sectigo Partner API: finds the endpoint from the path (any case, with or without
- * the `/` before `!`), then runs the steps every endpoint shares, in this order:
+ * The fake Sectigo Partner API: finds the endpoint from the path (exactly as the documents
+ * spell it: see DOCUMENTED_PATHS), then runs the steps every endpoint shares, in this order:
  *
  *   arrival (count, draw latency and fault, rate limit) → wait the latency →
  *   -1 plain http · -17 not POST · -42 over the limit · injected fault →
@@ -40,12 +40,24 @@ export const SECTIGO_ENDPOINTS: readonly SectigoEndpoint[] = [
   replaceSmimeEndpoint,
 ];
 
-const BY_PATH = new Map(SECTIGO_ENDPOINTS.map((e) => [e.name.toLowerCase(), e]));
+/**
+ * Every path the documents show, and nothing else: a client that strays from them would meet a
+ * 404 at the vendor, so it must here too. AutoRevokePAC's page drops the `/` before `!` (its own
+ * curl sample has it); autoRevokeCertificate's page spells the name in lower camel case, its
+ * sample in upper.
+ */
+export const DOCUMENTED_PATHS: ReadonlyMap<string, SectigoEndpoint> = new Map([
+  ['/products/!AutoRevokeSSL', revokeSslEndpoint],
+  ['/products/!autoRevokeCertificate', revokeCertificateEndpoint],
+  ['/products/!AutoRevokeCertificate', revokeCertificateEndpoint],
+  ['/products!AutoRevokePAC', revokePacEndpoint],
+  ['/products/!AutoRevokePAC', revokePacEndpoint],
+  ['/products/!AutoReplaceSMIME', replaceSmimeEndpoint],
+]);
 
-/** `/products/!AutoRevokeSSL`, `/products!AutoRevokePAC`, any case: the endpoint, or undefined. */
+/** The endpoint of a documented path, or undefined (the server answers an HTML 404). */
 export function matchSectigoEndpoint(pathname: string): SectigoEndpoint | undefined {
-  const match = /^\/products\/?!([A-Za-z]+)$/.exec(pathname);
-  return match ? BY_PATH.get((match[1] ?? '').toLowerCase()) : undefined;
+  return DOCUMENTED_PATHS.get(pathname);
 }
 
 export interface SectigoHttpRequest {
@@ -111,7 +123,8 @@ export async function handleSectigo(
     const prepared = await endpoint.prepare({ params, account, ctx });
     const { order } = prepared;
     orderNumber = order.orderNumber;
-    const orderFault = order.faults.shift();
+    const seeded = order.faults.shift();
+    const orderFault = seeded === 'pass' ? undefined : seeded;
     await ctx.sleep(order.latencyMs);
     if (orderFault && orderFault !== 'resetAfterEffect') return fault(orderFault, orderNumber);
     const result = prepared.execute();
@@ -178,6 +191,11 @@ function faultAction(
       return garbageAction(ctx.faults.prng, SECTIGO_MIME_TYPES[format]);
     case 'hang':
       return { kind: 'hang' };
+    case 'emptySuccess':
+      return {
+        kind: 'reply',
+        reply: { status: 200, headers: { 'content-type': SECTIGO_MIME_TYPES[format] }, body: '' },
+      };
     case 'reset':
     case 'resetAfterEffect':
       return { kind: 'reset' };

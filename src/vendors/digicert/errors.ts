@@ -10,7 +10,7 @@
  * |----------------------------------------------------|--------------|----------------------------------------|
  * | 429, or `request_limit_exceeded` on any status     | rate-limited | Retry-After, else the account default  |
  * | 401, `invalid_api_key`, `unauthorized`             | halt         | the key is wrong: every job would fail |
- * | `not_found\|route`, `bad_request_format`           | halt         | our URL or body is wrong, not the job  |
+ * | `not_found\|route`, `bad_request_format`, 415       | halt         | our URL or body is wrong, not the job  |
  * | 5xx (with or without a readable body)              | transient    | may have taken effect                  |
  * | 403 `access_denied…`                               | permanent    | see below                              |
  * | 404 `not_found…`                                   | permanent    | the order does not exist for this key  |
@@ -86,13 +86,50 @@ const CODE_CLASSES: Readonly<Record<string, OutcomeClass>> = {
   invalid_json: 'halt',
   // The method is wrong for the path: our request, not the job.
   method_not_allowed: 'halt',
+  // Our body is not declared as JSON: our request, not the job.
+  unsupported_media_type: 'halt',
 };
 
-/** A guess (not in DigiCert's docs): the code of a revoke refused because the order is revoked. */
-export const ALREADY_REVOKED_CODE = 'already_revoked';
+/**
+ * DigiCert documents no "already revoked" answer, and a real one could be spelled many ways
+ * (`already_revoked`, `invalid_order_status|revoked`, a 409 saying so). Any 4xx whose code or
+ * message says the order is revoked already counts; the queue confirms it by reading the order
+ * before it records a revoke on the strength of it.
+ */
+export function saysAlreadyRevoked(error: DigicertApiError): boolean {
+  return (
+    /(^|_)already_revoked\b|\|revoked$/i.test(error.code) ||
+    /\b(already (been )?revoked|is revoked)\b/i.test(error.message)
+  );
+}
+
+/**
+ * A revoke refused because a revoke request for the order is waiting already (the docs are
+ * silent on a second revoke; `duplicate_request` is the sandbox's guess). The queue then looks
+ * for that request and follows it, so no request is left pending unfollowed.
+ */
+export function saysRequestPending(error: DigicertApiError): boolean {
+  return (
+    /duplicate_request|request_pending|pending_request/i.test(error.code) ||
+    /\brequest\b[^.]*\b(already )?pending\b|\balready pending\b/i.test(error.message)
+  );
+}
+
+/**
+ * A certificate revoke refused because a reissue of the certificate is pending (DigiCert's
+ * documents: "Certificates with a pending reissue order cannot be revoked"; the code is a guess).
+ */
+export function saysReissuePending(error: DigicertApiError): boolean {
+  return /reissue/i.test(error.code) || /\breissue\b/i.test(error.message);
+}
+
+/** A refusal that names `revocation_reason`: its spelling may be the other one (vendor notes). */
+export function refusesRevocationReason(error: DigicertApiError): boolean {
+  return /revocation_reason/i.test(error.code) || /revocation_reason|revocation reason/i.test(error.message);
+}
 
 /** Statuses whose meaning DigiCert documents; any other 4xx keeps the raw excerpt. */
-const KNOWN_CLIENT_STATUSES: ReadonlySet<number> = new Set([400, 401, 403, 404, 409, 422, 429]);
+const KNOWN_CLIENT_STATUSES: ReadonlySet<number> = new Set([400, 401, 403, 404, 409, 415, 422, 429]);
 
 /** Most severe first: when one answer carries several codes, the most severe class wins. */
 const SEVERITY: readonly OutcomeClass[] = ['halt', 'rate-limited', 'transient', 'permanent', 'done'];
@@ -145,9 +182,18 @@ export function classifyDigicertError(
     `DigiCert answered HTTP ${status}${vendorText === undefined ? '' : ` (${vendorText})`}`,
   );
   const keepExcerpt = errors === undefined || !KNOWN_CLIENT_STATUSES.has(status);
-  // DigiCert documents no "already revoked" code; `already_revoked` is our guess (the sandbox
-  // answers it). Knowing it lets the queue apply the ambiguity rule to DigiCert too.
-  const alreadyRevoked = errors?.some((e) => baseCode(e.code) === ALREADY_REVOKED_CODE) === true;
+  // Knowing "already revoked" lets the queue apply the ambiguity rule to DigiCert too; only a
+  // refusal (4xx) can mean it.
+  const refused = status >= 400 && status < 500 && cls === 'permanent';
+  const alreadyRevoked = refused && (errors ?? []).some(saysAlreadyRevoked);
+  const reissuePending = refused && !alreadyRevoked && (errors ?? []).some(saysReissuePending);
+  const requestPending =
+    refused && !alreadyRevoked && !reissuePending && (errors ?? []).some(saysRequestPending);
+  const learned = {
+    ...(alreadyRevoked ? { alreadyRevoked: true } : {}),
+    ...(requestPending ? { requestPending: true } : {}),
+    ...(reissuePending ? { reissuePending: true } : {}),
+  };
 
   return makeOutcome({
     class: cls,
@@ -158,7 +204,7 @@ export function classifyDigicertError(
     latencyMs,
     // A 5xx may have been raised after the vendor acted; a 4xx, a halt or a limit refused the call.
     mayHaveTakenEffect: cls === 'transient',
-    ...(alreadyRevoked ? { learned: { alreadyRevoked: true } } : {}),
+    ...(Object.keys(learned).length > 0 ? { learned } : {}),
     ...(cls === 'rate-limited'
       ? {
           retryAfterMs:
@@ -179,7 +225,8 @@ function classOf(status: number, errors: readonly DigicertApiError[]): OutcomeCl
 
 function classOfStatus(status: number): OutcomeClass {
   if (status === 429) return 'rate-limited';
-  if (status === 401) return 'halt';
+  // 401: the key; 415: our body's declared type. Neither is about the job.
+  if (status === 401 || status === 415) return 'halt';
   if (status >= 500) return 'transient';
   if (status >= 400) return 'permanent';
   return 'halt';

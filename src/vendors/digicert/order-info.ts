@@ -44,7 +44,7 @@ export async function getOrder(
     code: '200',
     message: `order ${orderId} is ${parsed.status}`,
     httpStatus: 200,
-    learned: { orderStatus: parsed.status },
+    learned: { orderStatus: parsed.status, targetRevoked: parsed.status === 'revoked' },
     latencyMs: result.latencyMs,
   });
 }

@@ -1,34 +1,27 @@
 /**
- * DigiCert `PUT order/certificate/{order_id}/revoke`: revokes every certificate on an order.
- *
- * Without `skip_approval` DigiCert answers 201 with a revoke request that stays `pending` until an
- * administrator approves it (request.ts can approve it through the API). With `skip_approval`
- * (admin keys only) the revoke is final at once and DigiCert answers 204, or 201 with no body,
- * and stores no comment: our own record is then the only record of the reason.
+ * DigiCert `PUT order/certificate/{order_id}/revoke`: revokes every certificate on an order
+ * (duplicates and reissues included). DigiCert's documents say to use it only when every
+ * certificate on the order should go; revoke-certificate.ts revokes one. What both share (the
+ * body, the approval, reading the answer) is in revoke-call.ts.
  */
 
 import { z } from 'zod';
-import { ErrorCodes } from '../../errors.ts';
 import type { DigicertAccount, ExecuteOptions, OperationSpec, OperationTarget } from '../operation.ts';
-import { excerpt, makeOutcome, type Outcome } from '../outcome.ts';
-import { isEmptyBody, isOutcome, scrubKey, sendDigicert } from './call.ts';
-import { classifyDigicertError } from './errors.ts';
-import { parseRequestObject } from './request.ts';
+import type { Outcome } from '../outcome.ts';
+import { getOrder } from './order-info.ts';
+import { approveRequest, getRequest } from './request.ts';
+import { findPendingRevokeRequest } from './request-list.ts';
+import {
+  buildRevokeBody,
+  invalidParams,
+  type RevokeBody,
+  revokeBodyFields,
+  sendRevoke,
+  unknownFieldsMessage,
+} from './revoke-call.ts';
 
-/** The reasons DigiCert accepts for TLS/SSL orders (RFC 5280 reason names, snake_case). */
-export const DIGICERT_REVOCATION_REASONS = [
-  'key_compromise',
-  'cessation_of_operation',
-  'affiliation_changed',
-  'superseded',
-  'unspecified',
-] as const;
-
-/**
- * DigiCert publishes no limit. 1024 matches Sectigo's revocationReason, keeps every job record
- * and log line bounded, and stops a CSV column gone wrong (a whole file in one cell) at intake.
- */
-export const COMMENTS_MAX_CHARS = 1024;
+export { DIGICERT_REVOCATION_REASONS } from './revocation-reason.ts';
+export { COMMENTS_MAX_CHARS } from './revoke-call.ts';
 
 const orderId = z
   .union([z.number(), z.string()], { error: 'order_id must be a positive integer' })
@@ -46,65 +39,22 @@ const orderId = z
     return n;
   });
 
-const BOOLEAN_TEXT: Readonly<Record<string, boolean>> = { true: true, false: false, y: true, n: false };
-
-const skipApproval = z
-  .union([z.boolean(), z.string()], { error: 'skip_approval must be true or false' })
-  .transform((value, ctx) => {
-    if (typeof value === 'boolean') return value;
-    const parsed = BOOLEAN_TEXT[value.trim().toLowerCase()];
-    if (parsed === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `skip_approval must be true, false, Y or N (got ${JSON.stringify(value)})`,
-      });
-      return z.NEVER;
-    }
-    return parsed;
-  });
-
 /** The operation's parameters, under DigiCert's names. Parsing its own output gives the same value. */
 export const revokeOrderParams = z.strictObject(
-  {
-    order_id: orderId,
-    comments: z
-      .string({ error: 'comments is required: text saying why the order is revoked' })
-      .trim()
-      .min(1, { error: 'comments must not be empty' })
-      .max(COMMENTS_MAX_CHARS, { error: `comments must be at most ${COMMENTS_MAX_CHARS} characters` }),
-    revocation_reason: z
-      .enum(DIGICERT_REVOCATION_REASONS, {
-        error: `revocation_reason must be one of ${DIGICERT_REVOCATION_REASONS.join(', ')}`,
-      })
-      .optional(),
-    skip_approval: skipApproval.optional(),
-  },
-  {
-    error: (issue) =>
-      issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}` : undefined,
-  },
+  { order_id: orderId, ...revokeBodyFields },
+  unknownFieldsMessage,
 );
 
 export type RevokeOrderParams = z.output<typeof revokeOrderParams>;
+export type RevokeOrderBody = RevokeBody;
 
-export interface RevokeOrderBody {
-  comments: string;
-  revocation_reason?: (typeof DIGICERT_REVOCATION_REASONS)[number];
-  skip_approval?: true;
-}
-
-/**
- * The JSON body. `skip_approval` comes from the job when it says, else from the account, and is
- * sent only when true (DigiCert's default is false, and the samples leave it out).
- */
+/** The JSON body (revoke-call.ts buildRevokeBody). */
 export function buildRevokeOrderBody(
   params: RevokeOrderParams,
   account: Pick<DigicertAccount, 'skipApproval'>,
-): RevokeOrderBody {
-  const body: RevokeOrderBody = { comments: params.comments };
-  if (params.revocation_reason !== undefined) body.revocation_reason = params.revocation_reason;
-  if (params.skip_approval ?? account.skipApproval) body.skip_approval = true;
-  return body;
+  options: Parameters<typeof buildRevokeBody>[2] = {},
+): RevokeBody {
+  return buildRevokeBody(params, account, options);
 }
 
 export function revokeOrderPath(params: Pick<RevokeOrderParams, 'order_id'>): string {
@@ -118,63 +68,14 @@ export async function revokeOrder(
 ): Promise<Outcome> {
   // Checked again here: job data comes back through Redis, and a bad order id must not reach a URL.
   const checked = revokeOrderParams.safeParse(params);
-  if (!checked.success) {
-    return makeOutcome({
-      class: 'permanent',
-      vendor: 'digicert',
-      code: ErrorCodes.CA_ERR_PARAMS,
-      message: `invalid parameters: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-      latencyMs: 0,
-    });
-  }
-  params = checked.data;
-  const body = buildRevokeOrderBody(params, account);
-  const result = await sendDigicert(
+  if (!checked.success) return invalidParams(checked.error);
+  return sendRevoke(
     account,
-    { method: 'PUT', path: revokeOrderPath(params), body: { ...body } },
+    revokeOrderPath(checked.data),
+    `order ${checked.data.order_id}`,
+    checked.data,
     options,
   );
-  if (isOutcome(result)) return result;
-
-  const { status, latencyMs } = result;
-  const success = status >= 200 && status < 300;
-  if (!success) return classifyDigicertError(result, account);
-
-  // skip_approval revokes at once; DigiCert documents 204 (or 201) with no body for it.
-  if (isEmptyBody(result.body) && (status === 204 || status === 201) && body.skip_approval === true) {
-    return makeOutcome({
-      class: 'done',
-      vendor: 'digicert',
-      code: String(status),
-      message: `order ${params.order_id} revoked (no approval request)`,
-      httpStatus: status,
-      latencyMs,
-    });
-  }
-  const request = status === 201 ? parseRequestObject(result.body) : undefined;
-  if (request === undefined) {
-    // A yes we cannot read (an empty or odd 201, another 2xx): neither proof of a revoke nor a
-    // reason to ask a second time. The queue reads the order before it records anything.
-    return makeOutcome({
-      class: 'done',
-      vendor: 'digicert',
-      code: String(status),
-      message: `order ${params.order_id}: DigiCert answered HTTP ${status} without a revoke request we can read`,
-      httpStatus: status,
-      learned: { unconfirmed: true },
-      ...(isEmptyBody(result.body) ? {} : { rawExcerpt: excerpt(scrubKey(account, result.body)) }),
-      latencyMs,
-    });
-  }
-  return makeOutcome({
-    class: 'done',
-    vendor: 'digicert',
-    code: String(status),
-    message: `order ${params.order_id}: revoke request ${request.id} is ${request.status}`,
-    httpStatus: status,
-    learned: { requestId: request.id, requestStatus: request.status },
-    latencyMs,
-  });
 }
 
 export const revokeOrderOperation: OperationSpec<RevokeOrderParams, DigicertAccount> = {
@@ -187,4 +88,10 @@ export const revokeOrderOperation: OperationSpec<RevokeOrderParams, DigicertAcco
     return { field: 'order_id', value: String(params.order_id) };
   },
   execute: revokeOrder,
+  reads: {
+    targetStatus: (account, params, options) => getOrder(account, String(params.order_id), options),
+    pendingRequest: (account, params, offset, options) =>
+      findPendingRevokeRequest(account, { orderId: String(params.order_id) }, offset, options),
+  },
+  approval: { approve: approveRequest, read: getRequest },
 };

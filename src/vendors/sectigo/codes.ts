@@ -41,7 +41,15 @@ export const SECTIGO_CODE_TABLE: readonly SectigoCodeEntry[] = [
   // No credit stops every order on the account until a person tops it up.
   { code: -15, message: 'Not enough credit!', class: 'halt', sureness: 'client' },
   // Wrong login, locked account, expired password, blocked IP: the account's fault, not the job's.
-  { code: -16, message: 'Permission denied!', class: 'halt', sureness: 'doc' },
+  {
+    code: -16,
+    message: 'Permission denied!',
+    class: 'halt',
+    sureness: 'doc',
+    // Bad credentials, a locked account, a blocked IP — or no permission for this order's
+    // context: the same code. The queue halts, and after a resume tells the two apart.
+    learned: { mayConcernOnlyThisTarget: true },
+  },
   { code: -17, message: 'Request used GET rather than POST!', class: 'halt', sureness: 'doc' },
   {
     code: -20,

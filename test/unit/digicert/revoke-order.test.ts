@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { digicertOperations } from '../../../src/vendors/digicert/operations.ts';
+import { createReasonSpellingMemo } from '../../../src/vendors/digicert/revocation-reason.ts';
 import {
   buildRevokeOrderBody,
   COMMENTS_MAX_CHARS,
@@ -40,8 +41,11 @@ describe('revokeOrderParams', () => {
     },
   );
 
-  it('requires comments, non-empty, at most the cap', () => {
-    expect(issues({ order_id: 1 })).toEqual(['comments is required: text saying why the order is revoked']);
+  it('takes comments optional, non-empty when given, at most the cap', () => {
+    expect(revokeOrderParams.parse({ order_id: 1 }).comments).toBeUndefined();
+    expect(issues({ order_id: 1, comments: 7 })).toEqual([
+      'comments must be text saying why the certificate is revoked',
+    ]);
     expect(issues({ order_id: 1, comments: '   ' })).toEqual(['comments must not be empty']);
     expect(issues({ order_id: 1, comments: 'x'.repeat(COMMENTS_MAX_CHARS + 1) })).toEqual([
       `comments must be at most ${COMMENTS_MAX_CHARS} characters`,
@@ -109,6 +113,21 @@ describe('buildRevokeOrderBody', () => {
       comments: 'key leaked',
       revocation_reason: 'key_compromise',
       skip_approval: true,
+    });
+  });
+
+  it('sends a comment naming who asked when the job has none, always under the documented name', () => {
+    const bare = revokeOrderParams.parse({ order_id: 9 });
+    expect(buildRevokeOrderBody(bare, { skipApproval: false }, { reference: 'batch b-7' })).toEqual({
+      comments: 'revoked by revoker (batch b-7)',
+    });
+    expect(buildRevokeOrderBody(bare, { skipApproval: false }).comments).toBe('revoked by revoker');
+  });
+
+  it('spells revocation_reason as the account has learned', () => {
+    expect(buildRevokeOrderBody(params, { skipApproval: false }, { reasonSpelling: 'camel' })).toEqual({
+      comments: 'key leaked',
+      revocation_reason: 'keyCompromise',
     });
   });
 
@@ -281,5 +300,92 @@ describe('revokeOrderOperation.execute with job data read back from Redis', () =
     expect(outcome).toMatchObject({ class: 'permanent', code: 'CA_ERR_PARAMS' });
     expect(outcome.message).toContain('order_id');
     expect(transport.requests).toHaveLength(0);
+  });
+});
+
+describe('revokeOrder: the revocation_reason spelling', () => {
+  const params = revokeOrderParams.parse({
+    order_id: '5',
+    comments: 'key leaked',
+    revocation_reason: 'key_compromise',
+  });
+  const refused = response(
+    400,
+    errorsBody('invalid_field|revocation_reason', 'The value of revocation_reason is invalid.'),
+  );
+  const sent = (t: ReturnType<typeof fakeTransport>) =>
+    t.requests.map((r) => JSON.parse(String(r.body)).revocation_reason);
+
+  it('a refusal naming the field is a retry with the other spelling, which then sticks', async () => {
+    const memo = createReasonSpellingMemo();
+    const transport = fakeTransport(
+      refused,
+      response(201, { id: 3, status: 'pending' }),
+      response(201, { id: 4, status: 'pending' }),
+    );
+    const acct = account(transport, { reasonSpelling: memo });
+    const first = await revokeOrderOperation.execute(acct, params);
+    expect(first).toMatchObject({
+      class: 'transient',
+      mayHaveTakenEffect: false,
+      code: 'invalid_field|revocation_reason',
+    });
+    expect((await revokeOrderOperation.execute(acct, params)).class).toBe('done');
+    expect((await revokeOrderOperation.execute(acct, params)).class).toBe('done');
+    expect(sent(transport)).toEqual(['key_compromise', 'keyCompromise', 'keyCompromise']);
+  });
+
+  it('both spellings refused: the refusal is the job’s own (permanent)', async () => {
+    const memo = createReasonSpellingMemo();
+    const acct = account(fakeTransport(refused, refused), { reasonSpelling: memo });
+    expect((await revokeOrderOperation.execute(acct, params)).class).toBe('transient');
+    expect((await revokeOrderOperation.execute(acct, params)).class).toBe('permanent');
+  });
+
+  it('without a memo (a one-off client) snake_case is sent and a refusal stays permanent', async () => {
+    const transport = fakeTransport(refused);
+    expect((await revokeOrderOperation.execute(account(transport), params)).class).toBe('permanent');
+    expect(sent(transport)).toEqual(['key_compromise']);
+  });
+});
+
+describe('revokeOrder: answers the docs leave open', () => {
+  const params = revokeOrderParams.parse({ order_id: '5' });
+
+  it.each([
+    [400, 'already_revoked', 'The certificates on this order have already been revoked.'],
+    [400, 'invalid_order_status|revoked', 'The order status (revoked) does not allow this action.'],
+    [409, 'conflict', 'This order has already been revoked.'],
+  ])('%i %s is "already revoked"', async (status, code, message) => {
+    const outcome = await revokeOrderOperation.execute(
+      account(fakeTransport(response(status, errorsBody(code, message)))),
+      params,
+    );
+    expect(outcome).toMatchObject({ class: 'permanent', learned: { alreadyRevoked: true } });
+  });
+
+  it('an order that is not issued yet is not "already revoked"', async () => {
+    const body = errorsBody(
+      'invalid_order_status|pending',
+      'The order status (pending) does not allow this action.',
+    );
+    const outcome = await revokeOrderOperation.execute(account(fakeTransport(response(400, body))), params);
+    expect(outcome.learned).toEqual({});
+  });
+
+  it('a refusal saying a revoke request is pending says so', async () => {
+    const body = errorsBody('duplicate_request', 'A revoke request is already pending for this order.');
+    const outcome = await revokeOrderOperation.execute(account(fakeTransport(response(400, body))), params);
+    expect(outcome).toMatchObject({ class: 'permanent', learned: { requestPending: true } });
+  });
+
+  it('415 (our body not declared JSON) halts the account', async () => {
+    const body = errorsBody(
+      'unsupported_media_type',
+      'The request body must be sent as Content-Type: application/json.',
+    );
+    expect(
+      (await revokeOrderOperation.execute(account(fakeTransport(response(415, body))), params)).class,
+    ).toBe('halt');
   });
 });

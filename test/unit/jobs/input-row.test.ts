@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { parseConfig } from '../../../src/config.ts';
-import { type ValidationContext, validateInputRow, validateRow } from '../../../src/jobs/input-row.ts';
+import {
+  rowWarnings,
+  type ValidationContext,
+  validateInputRow,
+  validateRow,
+} from '../../../src/jobs/input-row.ts';
 import type { OperationName, OperationSpec } from '../../../src/vendors/operation.ts';
 import { operations as registry } from '../../../src/vendors/registry.ts';
 
@@ -477,5 +482,61 @@ describe('validateRow with the real vendor operations', () => {
       revocationReason: '',
     };
     expect(validateRow(row, 2, real).ok).toBe(true);
+  });
+});
+
+describe('rowWarnings: DigiCert order or certificate', () => {
+  const context = {
+    accounts: { dc: { vendor: 'digicert' as const } },
+    operations: registry,
+  };
+  const warningsOf = (raw: Record<string, unknown>) => {
+    const result = validateRow(raw, 2, context);
+    if (!result.ok) throw new Error(JSON.stringify(result.errors));
+    return rowWarnings(result.item).map((w) => w.field);
+  };
+
+  it('warns when a whole order is revoked for a key compromise, and points to revokeCertificate', () => {
+    expect(
+      warningsOf({
+        account: 'dc',
+        operation: 'digicert.revokeOrder',
+        order_id: '1',
+        revocation_reason: 'key_compromise',
+      }),
+    ).toEqual(['operation']);
+    expect(
+      warningsOf({
+        account: 'dc',
+        operation: 'digicert.revokeOrder',
+        order_id: '1',
+        revocationReason: 'Key compromise 2026-12-07',
+      }),
+    ).toEqual(['operation']);
+    expect(
+      warningsOf({
+        account: 'dc',
+        operation: 'digicert.revokeOrder',
+        order_id: '1',
+        revocationReason: 'superseded',
+      }),
+    ).toEqual([]);
+    expect(
+      warningsOf({
+        account: 'dc',
+        operation: 'digicert.revokeCertificate',
+        certificateID: '7',
+        revocation_reason: 'key_compromise',
+      }),
+    ).toEqual([]);
+  });
+
+  it('warns when a DigiCert serial could be read as a certificate id', () => {
+    expect(
+      warningsOf({ account: 'dc', operation: 'digicert.revokeCertificate', serialNumber: '123456' }),
+    ).toEqual(['serialNumber']);
+    expect(
+      warningsOf({ account: 'dc', operation: 'digicert.revokeCertificate', serialNumber: '12AB' }),
+    ).toEqual([]);
   });
 });

@@ -67,6 +67,16 @@ describe('revoker metrics', () => {
       row: 9,
       record: { outcome: 'dead-lettered', attempts: [] },
     });
+    // Told again (the run that wrote the record died before telling): not counted twice.
+    await metrics.events.itemFinished?.({
+      account: 'acme',
+      operation: 'sectigo.revokeSSL',
+      jobId: 'j0',
+      batchId: 'b',
+      row: 0,
+      record,
+      again: true,
+    });
     await metrics.events.vendorCall?.({
       account: 'acme',
       operation: 'sectigo.revokeSSL',

@@ -116,3 +116,53 @@ describe('decide: repeated account faults halt', () => {
     expect(decide(already, { ...base, sameCodeInARow: 1000 })).toMatchObject({ action: 'dead-letter' });
   });
 });
+
+describe('decide: answers that must never become revoked', () => {
+  it('a request created or found rejected is dead-lettered, never revoked', () => {
+    const rejected = outcome({
+      vendor: 'digicert',
+      code: '201',
+      message: 'revoke request 7 is rejected',
+      learned: { requestId: '7', requestStatus: 'rejected' },
+    });
+    expect(decide(rejected, base)).toMatchObject({ action: 'dead-letter' });
+  });
+});
+
+describe('decide: -16 after a resume', () => {
+  const denied = outcome({
+    class: 'halt',
+    code: '-16',
+    message: 'Permission denied!',
+    learned: { mayConcernOnlyThisTarget: true },
+  });
+  const after = { suspect: true, succeededSinceResume: false, othersQueued: true, deferrals: 0 };
+
+  it('halts the first time, and for any job that did not cause the last halt', () => {
+    expect(decide(denied, base)).toMatchObject({ action: 'halt' });
+    expect(decide(denied, { ...base, afterResume: { ...after, suspect: false } })).toMatchObject({
+      action: 'halt',
+    });
+  });
+
+  it('the job that caused it is dead-lettered once the account has succeeded since the resume', () => {
+    const decision = decide(denied, { ...base, afterResume: { ...after, succeededSinceResume: true } });
+    expect(decision).toMatchObject({ action: 'dead-letter' });
+    expect(decision.action === 'dead-letter' && decision.reason).toMatch(/credentials work/);
+  });
+
+  it('waits for other jobs to prove the credentials, then gives up saying both causes', () => {
+    expect(decide(denied, { ...base, afterResume: after })).toMatchObject({ action: 'defer' });
+    const alone = decide(denied, { ...base, afterResume: { ...after, othersQueued: false } });
+    expect(alone.action === 'dead-letter' && alone.reason).toMatch(/credentials are still wrong/);
+    const tired = decide(denied, { ...base, afterResume: { ...after, deferrals: 12 } });
+    expect(tired).toMatchObject({ action: 'dead-letter' });
+  });
+
+  it('a halt that is surely the account’s (a 401) halts whatever the resume says', () => {
+    const badKey = outcome({ class: 'halt', vendor: 'digicert', code: 'invalid_api_key', httpStatus: 401 });
+    expect(decide(badKey, { ...base, afterResume: { ...after, succeededSinceResume: true } })).toMatchObject({
+      action: 'halt',
+    });
+  });
+});
