@@ -16,7 +16,7 @@ import { refuseTokenInUrl } from './auth.ts';
 import { registerBoard } from './board/board.ts';
 import { createSessionStore, type SessionStore } from './board/sessions.ts';
 import { installErrorReplies } from './error-reply.ts';
-import { apiLogger } from './request-log.ts';
+import { apiLogger, OneLinePerRequest } from './request-log.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { batchRoutes } from './routes/batches.ts';
 import { deadLetterRoutes } from './routes/dead-letter.ts';
@@ -52,6 +52,7 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
     // A request must arrive whole within this: long enough for a batch of api.batchBodyLimitBytes
     // on a slow link, short enough that a client that stalls does not hold a socket for ever.
     requestTimeout: 600_000,
+    logController: new OneLinePerRequest(),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -126,7 +126,7 @@ describe('revoker serve: auth', () => {
       expect(text.includes(token), `the log holds a token (${token.slice(0, 10)}…)`).toBe(false);
     }
     const lines = api.log.lines.map((l) => JSON.parse(l) as { msg: string; req?: Record<string, unknown> });
-    const incoming = lines.filter((l) => l.msg === 'incoming request').map((l) => l.req ?? {});
+    const incoming = lines.filter((l) => l.msg === 'request completed').map((l) => l.req ?? {});
     // The request log is there, names the routes and shows that a header was sent, censored.
     expect(incoming.map((r) => r.url)).toEqual([
       '/v1/accounts',

@@ -124,7 +124,7 @@ describe('revoker serve: secrets', () => {
     expect(answers).toContain('API_ERR_TOKEN_IN_URL');
     expect(answers).toContain('revoker_items_total');
     const lines = api.log.lines.map((l) => JSON.parse(l) as { msg: string });
-    expect(lines.filter((l) => l.msg === 'incoming request').length).toBeGreaterThanOrEqual(
+    expect(lines.filter((l) => l.msg === 'request completed').length).toBeGreaterThanOrEqual(
       api.answers.length,
     );
     expect(lines.some((l) => l.msg === 'dashboard login')).toBe(true);
