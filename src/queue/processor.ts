@@ -472,7 +472,8 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
         throw new TransientVendorError(outcome.code, outcome.message);
       }
       case 'rate-limit':
-      case 'halt': {
+      case 'halt':
+      case 'defer': {
         // Not an attempt: the answer is on record only as "the call is over" (its intent cleared).
         const written = await write(run, {
           ...run.found,
@@ -481,30 +482,23 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
           ...(run.rehearsal ? { rehearsal: true } : {}),
         });
         if (written !== unfinishedOutcome(run)) return { outcome: written };
+        if (decision.action === 'defer') {
+          // The job waits while other jobs of the account run first.
+          deps.logger.warn(
+            { account: deps.accountName, jobId: run.jobId, code: outcome.code },
+            decision.reason,
+          );
+          const deferrals = (run.data.followUp?.deferrals ?? 0) + 1;
+          await run.job.updateData({ ...run.data, followUp: { step: 'call', deferrals } });
+          await run.job.moveToDelayed(now() + decision.delayMs, run.lock?.token);
+          throw new DelayedError();
+        }
         if (decision.action === 'rate-limit') {
           await rateLimitWait(run, decision.waitMs, outcome);
         } else {
           await halt(run.jobId, decision.reason, outcome.code);
         }
         throw new RateLimitError();
-      }
-      case 'defer': {
-        // Not an attempt either: the job waits while other jobs of the account run first.
-        const written = await write(run, {
-          ...run.found,
-          outcome: unfinishedOutcome(run),
-          attempts: attemptsBefore,
-          ...(run.rehearsal ? { rehearsal: true } : {}),
-        });
-        if (written !== unfinishedOutcome(run)) return { outcome: written };
-        deps.logger.warn(
-          { account: deps.accountName, jobId: run.jobId, code: outcome.code },
-          decision.reason,
-        );
-        const deferrals = (run.data.followUp?.deferrals ?? 0) + 1;
-        await run.job.updateData({ ...run.data, followUp: { step: 'call', deferrals } });
-        await run.job.moveToDelayed(now() + decision.delayMs, run.lock?.token);
-        throw new DelayedError();
       }
       case 'dead-letter':
         return await deadLetterJob(

@@ -31,6 +31,25 @@ import {
  */
 export const COMMENTS_MAX_CHARS = 1024;
 
+/** A DigiCert id in a path (`order_id`, `certificate_id`): digits only (CSV gives text), a positive safe integer. */
+export function positiveIdField(name: string) {
+  return z
+    .union([z.number(), z.string()], { error: `${name} must be a positive integer` })
+    .transform((value, ctx) => {
+      const text = typeof value === 'number' ? String(value) : value.trim();
+      // No sign, no decimals, no exponent: then compared as a number.
+      const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+      if (!Number.isSafeInteger(n) || n <= 0) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${name} must be a positive integer (got ${JSON.stringify(value)})`,
+        });
+        return z.NEVER;
+      }
+      return n;
+    });
+}
+
 const BOOLEAN_TEXT: Readonly<Record<string, boolean>> = { true: true, false: false, y: true, n: false };
 
 const skipApproval = z

@@ -17,25 +17,18 @@ import type { DigicertAccount, ExecuteOptions, OperationSpec, OperationTarget } 
 import type { Outcome } from '../outcome.ts';
 import { approveRequest, getRequest } from './request.ts';
 import { findPendingRevokeRequest } from './request-list.ts';
-import { invalidParams, revokeBodyFields, sendRevoke, unknownFieldsMessage } from './revoke-call.ts';
+import {
+  invalidParams,
+  positiveIdField,
+  revokeBodyFields,
+  sendRevoke,
+  unknownFieldsMessage,
+} from './revoke-call.ts';
 
 /** RFC 5280 serials are at most 20 octets. */
 export const SERIAL_MAX_HEX_DIGITS = 40;
 
-const certificateId = z
-  .union([z.number(), z.string()], { error: 'certificate_id must be a positive integer' })
-  .transform((value, ctx) => {
-    const text = typeof value === 'number' ? String(value) : value.trim();
-    const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-    if (!Number.isSafeInteger(n) || n <= 0) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `certificate_id must be a positive integer (got ${JSON.stringify(value)})`,
-      });
-      return z.NEVER;
-    }
-    return n;
-  });
+const certificateId = positiveIdField('certificate_id');
 
 /** Hexadecimal, plain or in colon-separated byte pairs, any case → upper-case hex digits (as Sectigo's). */
 const serialNumber = z.string({ error: 'serialNumber must be hexadecimal text' }).transform((value, ctx) => {

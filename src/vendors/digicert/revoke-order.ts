@@ -14,6 +14,7 @@ import { findPendingRevokeRequest } from './request-list.ts';
 import {
   buildRevokeBody,
   invalidParams,
+  positiveIdField,
   type RevokeBody,
   revokeBodyFields,
   sendRevoke,
@@ -23,21 +24,7 @@ import {
 export { DIGICERT_REVOCATION_REASONS } from './revocation-reason.ts';
 export { COMMENTS_MAX_CHARS } from './revoke-call.ts';
 
-const orderId = z
-  .union([z.number(), z.string()], { error: 'order_id must be a positive integer' })
-  .transform((value, ctx) => {
-    // CSV gives text: accept digits only (no sign, no decimals, no exponent), then compare as a number.
-    const text = typeof value === 'number' ? String(value) : value.trim();
-    const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-    if (!Number.isSafeInteger(n) || n <= 0) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `order_id must be a positive integer (got ${JSON.stringify(value)})`,
-      });
-      return z.NEVER;
-    }
-    return n;
-  });
+const orderId = positiveIdField('order_id');
 
 /** The operation's parameters, under DigiCert's names. Parsing its own output gives the same value. */
 export const revokeOrderParams = z.strictObject(
