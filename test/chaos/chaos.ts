@@ -311,7 +311,7 @@ function chaosConfig(sandbox: Sandbox, redisUrl: string, perSecond: number) {
     timeouts: { connectMs: 2000, headersMs: 3000, bodyMs: 3000 },
   };
   return {
-    redis: { url: redisUrl, prefix: '{revoker-chaos}' },
+    redis: { url: redisUrl, prefix: 'revoker-chaos' },
     accounts: {
       sectigo: {
         vendor: 'sectigo',

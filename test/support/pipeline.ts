@@ -5,14 +5,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { request as httpsRequest } from 'node:https';
-import type { Redis } from 'ioredis';
 import { inject } from 'vitest';
 import { parseConfig, type RevokerConfig } from '../../src/config.ts';
 import { createLogger, type Logger } from '../../src/logger.ts';
 import { openRevoker, type Revoker } from '../../src/open-revoker.ts';
 import type { OutcomeCounts, ReportItem } from '../../src/queue/batch-report.ts';
-import { deleteKeysUnder } from '../../src/queue/prefix-keys.ts';
+import { deleteKeysUnder, scanKeys } from '../../src/queue/prefix-keys.ts';
 import type { InputRow } from '../../src/queue/producer.ts';
+import type { RedisClient } from '../../src/queue/redis-connection.ts';
 import type { WorkerPool } from '../../src/queue/worker-pool.ts';
 import { type RunWorkerOptions, runWorker } from '../../src/run-worker.ts';
 import { DEMO_DIGICERT_ACCOUNT, DEMO_SECTIGO_ACCOUNT } from '../../src/sandbox/accounts.ts';
@@ -56,7 +56,7 @@ export function silentLogger(): Logger {
 export async function startRig(options: RigOptions = {}): Promise<Rig> {
   const redisUrl = inject('redisUrl');
   const sandbox = await startSandbox(options.sandbox ?? {});
-  const prefix = `{revoker-test-${randomUUID().slice(0, 8)}}`;
+  const prefix = `revoker-test-${randomUUID().slice(0, 8)}`;
   const env = { ...TEST_ENV, ...options.env };
   const config = parseConfig(
     {
@@ -220,45 +220,40 @@ export interface RedisDumpEntry {
   text: string;
 }
 
-/** Reads every key matching `pattern` and everything it holds, whatever its type. */
-export async function dumpRedis(redis: Redis, pattern: string): Promise<RedisDumpEntry[]> {
+/** Reads every key matching `pattern` (on every master of a cluster) and everything it holds, whatever its type. */
+export async function dumpRedis(redis: RedisClient, pattern: string): Promise<RedisDumpEntry[]> {
   const entries: RedisDumpEntry[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    cursor = next;
-    for (const key of keys) {
-      const type = await redis.type(key);
-      let parts: string[];
-      switch (type) {
-        case 'string':
-          parts = [(await redis.get(key)) ?? ''];
-          break;
-        case 'hash':
-          parts = Object.entries(await redis.hgetall(key)).flat();
-          break;
-        case 'list':
-          parts = await redis.lrange(key, 0, -1);
-          break;
-        case 'set':
-          parts = await redis.smembers(key);
-          break;
-        case 'zset':
-          parts = await redis.zrange(key, 0, -1, 'WITHSCORES');
-          break;
-        case 'stream': {
-          const stream = await redis.xrange(key, '-', '+');
-          parts = stream.flatMap(([id, fields]) => [id, ...fields]);
-          break;
-        }
-        case 'none':
-          continue; // gone between SCAN and TYPE
-        default:
-          throw new Error(`dumpRedis: key ${key} has a type this dump cannot read: ${type}`);
+  for (const key of await scanKeys(redis, pattern, 1000)) {
+    const type = await redis.type(key);
+    let parts: string[];
+    switch (type) {
+      case 'string':
+        parts = [(await redis.get(key)) ?? ''];
+        break;
+      case 'hash':
+        parts = Object.entries(await redis.hgetall(key)).flat();
+        break;
+      case 'list':
+        parts = await redis.lrange(key, 0, -1);
+        break;
+      case 'set':
+        parts = await redis.smembers(key);
+        break;
+      case 'zset':
+        parts = await redis.zrange(key, 0, -1, 'WITHSCORES');
+        break;
+      case 'stream': {
+        const stream = await redis.xrange(key, '-', '+');
+        parts = stream.flatMap(([id, fields]) => [id, ...fields]);
+        break;
       }
-      entries.push({ key, type, text: parts.join('\n') });
+      case 'none':
+        continue; // gone between SCAN and TYPE
+      default:
+        throw new Error(`dumpRedis: key ${key} has a type this dump cannot read: ${type}`);
     }
-  } while (cursor !== '0');
+    entries.push({ key, type, text: parts.join('\n') });
+  }
   return entries;
 }
 
