@@ -8,7 +8,6 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRedis } from '../../src/queue/redis-connection.ts';
-import { urlTarget } from '../../src/queue/redis-target.ts';
 import { createResultStore } from '../../src/queue/result-store.ts';
 import {
   captureLog,
@@ -339,7 +338,7 @@ describe('outcome webhooks', () => {
     });
     const { batchId } = await rig.revoker.producer.submit(rig.rows([revokeSslRow('8601')]));
     // Something other than our processor fails the job in BullMQ (as a job stalled too often is).
-    const connection = createRedis(urlTarget(rig.redisUrl), 'worker');
+    const connection = createRedis(rig.redisTarget, 'worker');
     const foreign = new Worker(
       'account-sectigo',
       async () => {

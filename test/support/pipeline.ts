@@ -13,6 +13,7 @@ import type { OutcomeCounts, ReportItem } from '../../src/queue/batch-report.ts'
 import { deleteKeysUnder, scanKeys } from '../../src/queue/prefix-keys.ts';
 import type { InputRow } from '../../src/queue/producer.ts';
 import type { RedisClient } from '../../src/queue/redis-connection.ts';
+import { type RedisTarget, resolveRedisTarget } from '../../src/queue/redis-target.ts';
 import type { WorkerPool } from '../../src/queue/worker-pool.ts';
 import { type RunWorkerOptions, runWorker } from '../../src/run-worker.ts';
 import { DEMO_DIGICERT_ACCOUNT, DEMO_SECTIGO_ACCOUNT } from '../../src/sandbox/accounts.ts';
@@ -34,6 +35,11 @@ export interface RigOptions {
   env?: Record<string, string>;
   /** More top-level config sections (`webhooks`, `schedules`). */
   config?: Record<string, unknown>;
+  /**
+   * Where Redis is: the `redis` section without its prefix (`{ cluster: { nodes } }`, …).
+   * @defaultValue `{ url: <the tier's Redis> }`
+   */
+  redis?: Record<string, unknown>;
 }
 
 export interface Rig {
@@ -42,7 +48,8 @@ export interface Rig {
   env: Record<string, string>;
   revoker: Revoker;
   prefix: string;
-  redisUrl: string;
+  /** Where the rig's Redis is (the tier's single node, or the cluster or Sentinel it was given). */
+  redisTarget: RedisTarget;
   /** Starts an in-process worker pool (closed by close()). */
   startWorker(options?: Partial<RunWorkerOptions>): Promise<WorkerPool>;
   rows(raw: Record<string, unknown>[]): InputRow[];
@@ -54,13 +61,13 @@ export function silentLogger(): Logger {
 }
 
 export async function startRig(options: RigOptions = {}): Promise<Rig> {
-  const redisUrl = inject('redisUrl');
+  const redis = options.redis ?? { url: inject('redisUrl') };
   const sandbox = await startSandbox(options.sandbox ?? {});
   const prefix = `revoker-test-${randomUUID().slice(0, 8)}`;
   const env = { ...TEST_ENV, ...options.env };
   const config = parseConfig(
     {
-      redis: { url: redisUrl, prefix },
+      redis: { ...redis, prefix },
       accounts: {
         sectigo: {
           vendor: 'sectigo',
@@ -93,7 +100,8 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
     {},
     { source: 'test rig' },
   );
-  const revoker = await openRevoker(config);
+  const redisTarget = await resolveRedisTarget(config.redis, { env });
+  const revoker = await openRevoker(config, { redis: redisTarget });
   const pools: WorkerPool[] = [];
   return {
     sandbox,
@@ -101,7 +109,7 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
     env,
     revoker,
     prefix,
-    redisUrl,
+    redisTarget,
     async startWorker(overrides = {}) {
       const pool = await runWorker({
         config,
