@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { promisify } from 'node:util';
+import { keySlot } from '../../src/queue/key-slot.ts';
 import { freePort, type RedisProcess, startRedisServer } from './redis-server.ts';
 
 const run = promisify(execFile);
@@ -30,6 +31,8 @@ export interface RedisCluster {
   readonly nodes: { host: string; port: number }[];
   /** The `redis` config section for it. */
   readonly config: { cluster: { nodes: { host: string; port: number }[] } };
+  /** The index (in `nodes`) of the master serving `key`'s slot now. */
+  masterOf(key: string): Promise<number>;
   /** SIGKILL master `index` (a crash); `restart` brings it back from its directory. */
   kill(index: number): Promise<void>;
   restart(index: number): Promise<void>;
@@ -104,6 +107,14 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
   const cluster: RedisCluster = {
     nodes,
     config: { cluster: { nodes } },
+    async masterOf(key) {
+      const slot = keySlot(key);
+      const ranges = await slotRanges(members[0]!.port);
+      const range = ranges.find(([from, to]) => slot >= from && slot <= to);
+      const index = members.findIndex((m) => m.port === Number(range?.[2][1]));
+      if (index === -1) throw new Error(`no master serves slot ${slot}`);
+      return index;
+    },
     async kill(index) {
       const m = members[index];
       if (!m?.server) throw new Error(`no running master ${index}`);
@@ -137,6 +148,23 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
     throw error;
   }
   return cluster;
+}
+
+/** Each master's slot ranges, read from CLUSTER NODES: `[from, to, [host, port]]`. */
+async function slotRanges(port: number): Promise<[number, number, [string, number]][]> {
+  const lines = (await cli(port, 'cluster', 'nodes')).trim().split('\n');
+  const ranges: [number, number, [string, number]][] = [];
+  for (const line of lines) {
+    const [, address = '', flags = '', , , , , , ...slots] = line.split(' ');
+    if (!flags.includes('master')) continue;
+    const [host = '', rest = ''] = address.split(':');
+    const port = Number(rest.split('@')[0]);
+    for (const range of slots) {
+      const [from, to = from] = range.split('-').map(Number);
+      if (from !== undefined && Number.isInteger(from)) ranges.push([from, to ?? from, [host, port]]);
+    }
+  }
+  return ranges;
 }
 
 async function stopAll(members: readonly Member[]): Promise<void> {
