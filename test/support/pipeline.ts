@@ -100,8 +100,15 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
     {},
     { source: 'test rig' },
   );
-  const redisTarget = await resolveRedisTarget(config.redis, { env });
-  const revoker = await openRevoker(config, { redis: redisTarget });
+  let redisTarget: RedisTarget;
+  let revoker: Revoker;
+  try {
+    redisTarget = await resolveRedisTarget(config.redis, { env });
+    revoker = await openRevoker(config, { redis: redisTarget });
+  } catch (error) {
+    await sandbox.close();
+    throw error;
+  }
   const pools: WorkerPool[] = [];
   return {
     sandbox,
