@@ -17,6 +17,7 @@ import { createIdempotencyStore, type IdempotencyStore } from './queue/idempoten
 import { type ItemStatus, readItemStatus } from './queue/item-status.ts';
 import { accountJobOptions, QUEUE_STREAMS } from './queue/job-options.ts';
 import { type KeySpace, keySpace } from './queue/keys.ts';
+import { legacyLayoutWarning } from './queue/legacy-layout.ts';
 import { createProducer, type Producer } from './queue/producer.ts';
 import { checkRedis, createRedis, type RedisClient } from './queue/redis-connection.ts';
 import { type RedisTarget, resolveRedisTarget } from './queue/redis-target.ts';
@@ -51,7 +52,7 @@ export interface Revoker {
   readonly deadLetter: DeadLetter;
   /** Enqueues outcome webhooks (config `webhooks`); undefined when none are configured. */
   readonly webhooks: WebhookOutbox | undefined;
-  /** A warning about Redis's configuration, if any (eviction policy). */
+  /** A warning about Redis, if any (eviction policy; data of the old single-slot layout). */
   readonly redisWarning: string | undefined;
   accountStatus(): Promise<AccountStatus[]>;
   /** Every account: the configured ones, then any other with a queue in Redis (SCAN: not for hot paths). */
@@ -93,7 +94,8 @@ export async function openRevoker(config: RevokerConfig, open: OpenOptions = {})
   const redis = createRedis(target, 'producer');
   let redisWarning: string | undefined;
   try {
-    redisWarning = await checkRedis(redis, target);
+    const warnings = [await checkRedis(redis, target), await legacyLayoutWarning(redis, keys.namespace)];
+    redisWarning = warnings.filter((w) => w !== undefined).join('; ') || undefined;
   } catch (error) {
     redis.disconnect();
     throw error;

@@ -10,6 +10,7 @@ import { RevokerError } from './errors.ts';
 import type { Logger } from './logger.ts';
 import { queuedAccountsNotIn } from './queue/account-queues.ts';
 import { keySpace } from './queue/keys.ts';
+import { legacyLayoutWarning } from './queue/legacy-layout.ts';
 import { checkRedis, createRedis } from './queue/redis-connection.ts';
 import { resolveRedisTarget } from './queue/redis-target.ts';
 import { combineWorkerEvents } from './queue/worker-events.ts';
@@ -64,6 +65,8 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerPool> 
   try {
     const warning = await checkRedis(probe, target);
     if (warning) logger.warn(warning);
+    const legacy = await legacyLayoutWarning(probe, config.redis.prefix);
+    if (legacy) logger.error(legacy);
     // Jobs of an account this config no longer has would wait forever without a word.
     for (const orphan of await queuedAccountsNotIn(
       probe,
