@@ -18,6 +18,8 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/support/global-redis.ts'],
+          // Every file is also a slot audit: what it sends must keep to one cluster slot per unit.
+          setupFiles: ['test/support/slot-audit-setup.ts'],
           // Files share one Redis (each test uses its own key prefix) and kill real processes:
           // run them one after another so their timings do not disturb each other.
           fileParallelism: false,

@@ -1,7 +1,7 @@
 /**
  * The Redis a bench run uses and the key hygiene around it: REDIS_URL; else 127.0.0.1:6379 when
  * it answers; else a throwaway redis-server (the demo's finder, src/cli/demo-redis.ts). Every
- * scenario side works under its own hash-tagged prefix and deletes its keys afterwards.
+ * scenario side works under its own key namespace and deletes its keys afterwards.
  */
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
@@ -21,9 +21,9 @@ export function connectRedis(url: string): Redis {
   return new Redis(url, { maxRetriesPerRequest: null });
 }
 
-/** `{bench-<scenario>-<side>-<random>}`: one Redis Cluster slot, never shared with another run. */
+/** `bench-<scenario>-<side>-<random>`: a namespace never shared with another run (revoker adds its own hash tags). */
 export function benchPrefix(scenario: string, side: string): string {
-  return `{bench-${scenario}-${side}-${randomUUID().slice(0, 8)}}`;
+  return `bench-${scenario}-${side}-${randomUUID().slice(0, 8)}`;
 }
 
 import { deleteKeysUnder, keysUnder } from '../src/queue/prefix-keys.ts';

@@ -13,7 +13,7 @@ import { keySpace } from '../src/queue/keys.ts';
 import { type BenchConfigOptions, benchConfig, benchEnv, writeBenchConfig } from './config.ts';
 import type { BenchContext } from './context.ts';
 import { perSecond, progress, round, sleep, until } from './log.ts';
-import { revokeRows } from './orders.ts';
+import { ACCOUNT, revokeRows } from './orders.ts';
 import { benchPrefix, deleteKeys, memoryByGroup, usedMemory } from './redis.ts';
 import { startSandboxProcess } from './sandbox-child.ts';
 import { startWorkerProcess } from './worker-process.ts';
@@ -86,7 +86,7 @@ export async function scenarioMemory(
     let lastReport = performance.now();
     const finished = await until(
       async () => {
-        const done = await ctx.redis.hlen(keys.results);
+        const done = await ctx.redis.hlen(keys.results(ACCOUNT));
         if (performance.now() - lastReport > 5000) {
           lastReport = performance.now();
           const rss = worker.usage().rssBytes;
@@ -111,7 +111,7 @@ export async function scenarioMemory(
     progress('memory: reading the batch report counts');
     const counts = await revoker.batches.counts(batchId);
     const groups = await memoryByGroup(ctx.redis, prefix, (key) =>
-      groupOf(key, keys.results, batchId, prefix),
+      groupOf(key, keys.results(ACCOUNT), keys.batchMeta(batchId), prefix),
     );
     const ownBytes = Object.values(groups).reduce((sum, g) => sum + g.bytes, 0);
     const stats = await sandbox.stats();
@@ -156,12 +156,14 @@ export async function scenarioMemory(
 }
 
 /** Which part of revoker's state a key belongs to. */
-function groupOf(key: string, results: string, batchId: string, prefix: string): string {
+function groupOf(key: string, results: string, batchMeta: string, prefix: string): string {
   if (key === results) return 'results hash';
-  if (key.startsWith(`${prefix}:batch:${batchId}`))
-    return key.endsWith(':items') ? 'batch item list' : 'batch meta';
-  if (key.startsWith(`${prefix}:batches`)) return 'batch index';
-  const rest = key.slice(prefix.length + 1);
+  // `<prefix>:{b:ID}:meta|items|…` (src/queue/keys.ts): the batch's keys share its tag.
+  const batchTag = batchMeta.slice(0, -':meta'.length);
+  if (key.startsWith(`${batchTag}:`)) return key.endsWith(':items') ? 'batch item list' : 'batch meta';
+  if (key.startsWith(`${prefix}:{fleet}:batches`)) return 'batch index';
+  // BullMQ keys are `<prefix>:{a:ACCOUNT}:<queue>:…`: skip the account's tag.
+  const rest = key.slice(prefix.length + 1).replace(/^\{[^}]*\}:/, '');
   const [queue = '', kind = ''] = rest.split(':');
   // BullMQ: `<prefix>:<queue>:<job id>` hashes, plus the queue's own keys (events, completed, meta, …).
   const ownKeys = new Set([

@@ -13,7 +13,7 @@ import { runWorker } from '../src/run-worker.ts';
 import { benchConfig, benchEnv } from './config.ts';
 import { type BenchContext, benchLogger } from './context.ts';
 import { progress, round, until } from './log.ts';
-import { revokeRows } from './orders.ts';
+import { ACCOUNT, revokeRows } from './orders.ts';
 import { benchPrefix, deleteKeys } from './redis.ts';
 import { startSandboxProcess } from './sandbox-child.ts';
 import { busiestWindow } from './windows.ts';
@@ -79,7 +79,7 @@ export async function scenarioRate(
     });
     const expectedMs = (jobs / limit.max) * limit.durationMs;
     let lastReport = performance.now();
-    const results = keySpace(prefix).results;
+    const results = keySpace(prefix).results(ACCOUNT);
     await until(
       async () => {
         const done = await ctx.redis.hlen(results);

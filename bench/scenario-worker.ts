@@ -16,7 +16,7 @@ import { postRevoke, runBareWorker, sandboxPool } from './bare-worker.ts';
 import { benchConfig, benchEnv } from './config.ts';
 import { type BenchContext, benchLogger } from './context.ts';
 import { perSecond, progress, round, sleep } from './log.ts';
-import { bareJobs, REASON, revokeRows } from './orders.ts';
+import { ACCOUNT, bareJobs, REASON, revokeRows } from './orders.ts';
 import { benchPrefix, deleteKeys } from './redis.ts';
 import { type BenchSandbox, startSandboxProcess } from './sandbox-child.ts';
 
@@ -122,7 +122,7 @@ async function runRevokerSide(
     concurrency,
   });
   const revoker = await openRevoker(config);
-  const results = keySpace(prefix).results;
+  const results = keySpace(prefix).results(ACCOUNT);
   try {
     const { batchId } = await revoker.producer.submit(revokeRows(orders), { source: 'bench' });
     await sandbox.resetStats();

@@ -30,7 +30,7 @@ export type Env = Readonly<Record<string, string | undefined>>;
 /** Where the config file is looked for when neither `--config` nor `REVOKER_CONFIG` names one. */
 export const DEFAULT_CONFIG_PATH = 'revoker.config.json';
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
-export const DEFAULT_REDIS_PREFIX = '{revoker}';
+export const DEFAULT_REDIS_PREFIX = 'revoker';
 export const SECTIGO_DEFAULT_BASE_URL = 'https://secure.trust-provider.com/products/';
 export const DIGICERT_DEFAULT_BASE_URL = 'https://www.digicert.com/services/v2';
 
@@ -85,34 +85,6 @@ function httpsUrl() {
     }
   });
 }
-
-const redisUrlSchema = z
-  .string({ error: 'expected a redis:// or rediss:// URL' })
-  .superRefine((value, ctx) => {
-    let protocol = '';
-    try {
-      protocol = new URL(value).protocol;
-    } catch {
-      // falls through to the message below
-    }
-    if (protocol !== 'redis:' && protocol !== 'rediss:') {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'expected a redis:// or rediss:// URL, e.g. "redis://127.0.0.1:6379"',
-      });
-    }
-  });
-
-// Redis Cluster hashes only the part between the first `{` and the next `}`: with a tag, every
-// key of a queue lands in one slot, so BullMQ's multi-key scripts work on a cluster.
-const redisPrefixSchema = z
-  .string({ error: 'expected a key prefix such as "{revoker}"' })
-  .regex(/^[^{}]*\{[^{}]+\}/, {
-    error:
-      'expected a hash-tagged prefix such as "{revoker}" or "{revoker-prod}": without a non-empty {…} tag ' +
-      "a queue's keys spread over Redis Cluster slots and BullMQ's scripts fail there",
-  })
-  .refine((value) => !/\s/.test(value), { error: 'a key prefix cannot contain white space' });
 
 const ENV_VAR_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -393,6 +365,210 @@ const apiSchema = strictObject({
 }).prefault({});
 
 // ---------------------------------------------------------------------------------------------
+// Redis: one server (a URL), a Redis Cluster, or a Sentinel-watched master
+
+const REDIS_URL_EXAMPLE = 'e.g. "redis://127.0.0.1:6379"';
+
+function redisUrl() {
+  return z
+    .string({ error: `expected a redis:// or rediss:// URL, ${REDIS_URL_EXAMPLE}` })
+    .superRefine((value, ctx) => {
+      let protocol = '';
+      try {
+        protocol = new URL(value).protocol;
+      } catch {
+        // falls through to the message below
+      }
+      if (protocol !== 'redis:' && protocol !== 'rediss:') {
+        ctx.addIssue({
+          code: 'custom',
+          message: `expected a redis:// or rediss:// URL, ${REDIS_URL_EXAMPLE}`,
+        });
+      }
+    });
+}
+
+const portSchema = z
+  .int({ error: 'expected a port number (1-65535)' })
+  .min(1, { error: 'expected a port number (1-65535)' })
+  .max(65_535, { error: 'expected a port number (1-65535)' });
+
+const hostPortSchema = strictObject({
+  host: nonEmptyString('a host name or address'),
+  port: portSchema,
+});
+
+/**
+ * A node as `{ "host", "port" }` or `"redis://host:port"` (`rediss://` for TLS). No credentials in
+ * the URL (they belong in `options.password`, a secret reference) and no database: a cluster has
+ * only database 0.
+ */
+const redisNodeSchema = z
+  .union([hostPortSchema, z.string()], {
+    error: 'expected { "host": "10.0.0.1", "port": 6379 } or "redis://10.0.0.1:6379"',
+  })
+  .transform((node, ctx): { host: string; port: number; tls?: boolean } => {
+    if (typeof node !== 'string') return node;
+    let url: URL | undefined;
+    try {
+      url = new URL(node);
+    } catch {
+      // the message below
+    }
+    if (!url || (url.protocol !== 'redis:' && url.protocol !== 'rediss:') || url.hostname === '') {
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected { "host": "10.0.0.1", "port": 6379 } or "redis://10.0.0.1:6379", got "${node}"`,
+      });
+      return z.NEVER;
+    }
+    if (url.username || url.password) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'a node URL cannot carry credentials (they would sit in the config file): set options.username and ' +
+          'options.password ({ "env": "REDIS_PASSWORD" } or { "file": "/run/secrets/redis-password" })',
+      });
+      return z.NEVER;
+    }
+    if (url.pathname !== '' && url.pathname !== '/' && url.pathname !== '/0') {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'a node URL names no database (a cluster has only database 0; Sentinel takes "db"): drop its path',
+      });
+      return z.NEVER;
+    }
+    return {
+      host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+      port: url.port === '' ? 6379 : Number(url.port),
+      ...(url.protocol === 'rediss:' ? { tls: true } : {}),
+    };
+  });
+
+/** TLS to Redis: on, and optionally extra CA certificates to trust (a managed service's own CA). */
+const redisTlsFields = {
+  /**
+   * Connect with TLS (a `rediss://` node URL turns it on too).
+   * @defaultValue false
+   */
+  tls: z.boolean({ error: 'expected true or false' }).optional(),
+  /** PEM file of CA certificates to trust besides the system's; implies TLS. */
+  caFile: nonEmptyString('the path of a PEM file of CA certificates').optional(),
+};
+
+const redisClusterSchema = strictObject({
+  /** Some of the cluster's nodes (the rest are found from them); at least one. */
+  nodes: z
+    .array(redisNodeSchema, { error: 'expected a list of nodes' })
+    .min(1, { error: 'expected at least one node, e.g. [{ "host": "10.0.0.1", "port": 6379 }]' }),
+  options: strictObject({
+    /** ACL user name for every node. */
+    username: nonEmptyString('an ACL user name').optional(),
+    /** Password for every node, as a secret reference. */
+    password: secretRefSchema.optional(),
+    ...redisTlsFields,
+    /**
+     * Addresses the nodes announce → addresses this host reaches them at, `"10.0.0.1:6379":
+     * { "host", "port" }` (a cluster behind NAT or in containers).
+     */
+    natMap: z
+      .record(z.string().regex(/^[^:\s]+:\d{1,5}$/, { error: 'expected "host:port" keys' }), hostPortSchema, {
+        error: 'expected an object of "host:port" → { "host", "port" }',
+      })
+      .optional(),
+  }).prefault({}),
+});
+
+const redisSentinelSchema = strictObject({
+  /** Some of the Sentinels watching the master; at least one. */
+  sentinels: z
+    .array(redisNodeSchema, { error: 'expected a list of Sentinels' })
+    .min(1, { error: 'expected at least one Sentinel, e.g. [{ "host": "10.0.0.5", "port": 26379 }]' }),
+  /** The master group name the Sentinels monitor (`sentinel monitor NAME …`). */
+  name: nonEmptyString('the master group name, e.g. "mymaster"'),
+  /** ACL user name on the master. */
+  username: nonEmptyString('an ACL user name').optional(),
+  /** The master's password, as a secret reference. */
+  password: secretRefSchema.optional(),
+  /** ACL user name on the Sentinels. */
+  sentinelUsername: nonEmptyString('an ACL user name').optional(),
+  /** The Sentinels' password, as a secret reference. */
+  sentinelPassword: secretRefSchema.optional(),
+  /** @defaultValue 0 */
+  db: z.int({ error: 'expected a database number (0-15)' }).min(0).max(15).default(0),
+  ...redisTlsFields,
+});
+
+const redisPrefixSchema = z
+  .string({ error: 'expected a key namespace such as "revoker"' })
+  .superRefine((value, ctx) => {
+    if (/[{}]/.test(value)) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'the prefix is a plain namespace such as "revoker" and carries no {hash tag}: revoker tags its keys ' +
+          'itself, per account and per batch, so a Redis Cluster spreads them (a tag here would put every key in ' +
+          'one slot). Write it without the braces ("{revoker}" → "revoker"); data kept under the old prefix is ' +
+          'not read: see README, "Migrating from the single-slot layout"',
+      });
+    } else if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(value)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'expected a namespace of 1 to 64 letters, digits, "_", ".", ":" or "-", such as "revoker"',
+      });
+    }
+  });
+
+const redisSchema = strictObject({
+  /**
+   * One Redis server. Overridden by the `REDIS_URL` environment variable; the default when
+   * neither `cluster` nor `sentinel` is given.
+   * @defaultValue `redis://127.0.0.1:6379`
+   */
+  url: redisUrl().optional(),
+  /** A Redis Cluster (instead of `url`). */
+  cluster: redisClusterSchema.optional(),
+  /** A master found through Redis Sentinel (instead of `url`). */
+  sentinel: redisSentinelSchema.optional(),
+  /**
+   * Namespace every key starts with (no hash tag: revoker adds its own, see keys.ts).
+   * @defaultValue `revoker`
+   */
+  prefix: redisPrefixSchema.default(DEFAULT_REDIS_PREFIX),
+})
+  .superRefine((redis, ctx) => {
+    const given = (['url', 'cluster', 'sentinel'] as const).filter((k) => redis[k] !== undefined);
+    if (given.length > 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [given[1]!],
+        message: `give one of url, cluster or sentinel, not ${given.join(' and ')}`,
+      });
+    }
+    for (const [field, nodes, tls] of [
+      ['cluster', redis.cluster?.nodes, redis.cluster?.options.tls],
+      ['sentinel', redis.sentinel?.sentinels, redis.sentinel?.tls],
+    ] as const) {
+      const schemes = new Set(nodes?.map((n) => n.tls === true));
+      if (schemes.size > 1 || (tls === false && schemes.has(true))) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [field],
+          message:
+            'mixes TLS and plain connections: use rediss:// for every node, or for none (and tls to match)',
+        });
+      }
+    }
+  })
+  .transform((redis) =>
+    redis.cluster === undefined && redis.sentinel === undefined
+      ? { ...redis, url: redis.url ?? DEFAULT_REDIS_URL }
+      : redis,
+  );
+export type RedisConfig = RevokerConfig['redis'];
+
+// ---------------------------------------------------------------------------------------------
 // Webhooks
 
 /** The events a webhook can subscribe to (src/webhooks/event.ts builds their bodies). */
@@ -569,18 +745,8 @@ function uniqueNames(what: string) {
 // The whole file
 
 export const configSchema = strictObject({
-  redis: strictObject({
-    /**
-     * Overridden by the `REDIS_URL` environment variable.
-     * @defaultValue `redis://127.0.0.1:6379`
-     */
-    url: redisUrlSchema.default(DEFAULT_REDIS_URL),
-    /**
-     * Prefix of every key; must carry a Redis Cluster hash tag.
-     * @defaultValue `{revoker}`
-     */
-    prefix: redisPrefixSchema.default(DEFAULT_REDIS_PREFIX),
-  }).prefault({}),
+  /** Where Redis is: one server (`url`, the default), a `cluster` or a `sentinel` master. */
+  redis: redisSchema.prefault({}),
   /**
    * Vendor accounts by name.
    * @defaultValue `{}`
@@ -713,13 +879,28 @@ export function parseConfig(input: unknown, env: Env, options: ParseConfigOption
     );
   }
   const envLayer: Record<string, unknown> = {};
+  const layerIssues: ConfigIssue[] = [];
   // An empty REDIS_URL is as good as unset: shells and compose files often export empty values.
-  if (env.REDIS_URL) envLayer.redis = { url: env.REDIS_URL };
+  if (env.REDIS_URL) {
+    const fileRedis = isPlainObject(input.redis) ? input.redis : {};
+    const named = (['cluster', 'sentinel'] as const).find((k) => fileRedis[k] !== undefined);
+    if (named === undefined) envLayer.redis = { url: env.REDIS_URL };
+    else {
+      // REDIS_URL replaces one server's URL, never a cluster or a Sentinel setup: a variable left
+      // over from a single-node deployment must not point part of a fleet at another Redis.
+      layerIssues.push({
+        path: `redis.${named}`,
+        message:
+          `the environment sets REDIS_URL, which replaces only redis.url, but this configuration names a ` +
+          `${named === 'cluster' ? 'Redis Cluster' : 'Sentinel master'}: unset REDIS_URL, or remove redis.${named} to use it`,
+      });
+    }
+  }
   const merged = mergeLayers(mergeLayers(input, envLayer), options.overrides ?? {});
 
   const result = configSchema.safeParse(merged);
-  if (!result.success) {
-    const issues = result.error.issues.flatMap(describeIssue);
+  if (!result.success || layerIssues.length > 0) {
+    const issues = [...layerIssues, ...(result.success ? [] : result.error.issues.flatMap(describeIssue))];
     throw new RevokerError(
       'CONFIG_ERR_INVALID',
       `invalid configuration (${source}):\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`,
@@ -827,6 +1008,14 @@ function literalSecretMessage(path: readonly PropertyKey[]): string {
       'environment variable, or { "file": "/run/secrets/revoker-api-token" } with the token as the file\'s content'
     );
   }
+  if (path[0] === 'redis') {
+    const field = String(path[path.length - 1] ?? 'password');
+    const name = field === 'sentinelPassword' ? 'REDIS_SENTINEL_PASSWORD' : 'REDIS_PASSWORD';
+    return (
+      `a password cannot be written in the config file: write { "env": "${name}" } and set that ` +
+      `environment variable, or { "file": "/run/secrets/${name.toLowerCase().replace(/_/g, '-')}" } with the password as the file's content`
+    );
+  }
   if (path[0] === 'webhooks') {
     return (
       'a secret cannot be written in the config file: write { "env": "REVOKER_WEBHOOK_SECRET" } and set that ' +
@@ -923,6 +1112,16 @@ function resolveRelativePaths(config: z.output<typeof configSchema>, baseDir: st
   const absolute = (path: string) => (isAbsolute(path) ? path : resolve(baseDir, path));
   const fixRef = (ref: SecretRef): SecretRef => ('file' in ref ? { file: absolute(ref.file) } : ref);
   for (const token of config.api.tokens) token.token = fixRef(token.token);
+  const { cluster, sentinel } = config.redis;
+  if (cluster) {
+    if (cluster.options.password) cluster.options.password = fixRef(cluster.options.password);
+    if (cluster.options.caFile) cluster.options.caFile = absolute(cluster.options.caFile);
+  }
+  if (sentinel) {
+    if (sentinel.password) sentinel.password = fixRef(sentinel.password);
+    if (sentinel.sentinelPassword) sentinel.sentinelPassword = fixRef(sentinel.sentinelPassword);
+    if (sentinel.caFile) sentinel.caFile = absolute(sentinel.caFile);
+  }
   for (const account of Object.values(config.accounts)) {
     if (account.caFile !== undefined) account.caFile = absolute(account.caFile);
     if (account.vendor === 'digicert') {

@@ -31,15 +31,16 @@ export interface LibraryProducer extends Producer {
   readonly batches: BatchReader;
 }
 
-/** A producer with its own Redis connection; close() releases it. Resolves no secret. */
+/**
+ * A producer with its own Redis connection; close() releases it. Resolves no vendor secret (only
+ * a Redis password the config references).
+ */
 export async function createProducer(options: CreateProducerOptions = {}): Promise<LibraryProducer> {
+  const env = options.env ?? process.env;
   const config =
     options.config ??
-    (await loadConfig({
-      ...(options.configPath ? { path: options.configPath } : {}),
-      env: options.env ?? process.env,
-    }));
-  const revoker = await openRevoker(config, options.name ? { producerName: options.name } : {});
+    (await loadConfig({ ...(options.configPath ? { path: options.configPath } : {}), env }));
+  const revoker = await openRevoker(config, { env, ...(options.name ? { producerName: options.name } : {}) });
   return {
     validate: (item, validateOptions) => revoker.producer.validate(item, validateOptions),
     submit: (rows, submitOptions) => revoker.producer.submit(rows, submitOptions),

@@ -1,11 +1,11 @@
 /**
  * The handle every command and the HTTP API use to reach a revoker deployment: one fail-fast
  * Redis connection, the producer, batch reports, the dead-letter queue and account control.
- * Opening it resolves no secret: producing and reporting never need credentials.
+ * Opening it resolves no vendor secret: producing and reporting never need credentials (only a
+ * Redis password the `redis` section references).
  */
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
-import type { RevokerConfig } from './config.ts';
+import type { Env, RevokerConfig } from './config.ts';
 import { type AccountControl, createAccountControl, type HaltRecord } from './queue/account-control.ts';
 import { accountsWithQueues } from './queue/account-queues.ts';
 import { type PruneOptions, type PruneResult, pruneBatches } from './queue/batch-prune.ts';
@@ -17,8 +17,10 @@ import { createIdempotencyStore, type IdempotencyStore } from './queue/idempoten
 import { type ItemStatus, readItemStatus } from './queue/item-status.ts';
 import { accountJobOptions, QUEUE_STREAMS } from './queue/job-options.ts';
 import { type KeySpace, keySpace } from './queue/keys.ts';
+import { legacyLayoutWarning } from './queue/legacy-layout.ts';
 import { createProducer, type Producer } from './queue/producer.ts';
-import { checkRedis, createRedis } from './queue/redis-connection.ts';
+import { checkRedis, createRedis, type RedisClient } from './queue/redis-connection.ts';
+import { type RedisTarget, resolveRedisTarget } from './queue/redis-target.ts';
 import { createResultStore } from './queue/result-store.ts';
 import { operations } from './vendors/registry.ts';
 import { announcingResume } from './webhooks/account-resumed.ts';
@@ -44,13 +46,13 @@ export interface AccountStatus {
 export interface Revoker {
   readonly config: RevokerConfig;
   readonly keys: KeySpace;
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly producer: Producer;
   readonly batches: BatchReader;
   readonly deadLetter: DeadLetter;
   /** Enqueues outcome webhooks (config `webhooks`); undefined when none are configured. */
   readonly webhooks: WebhookOutbox | undefined;
-  /** A warning about Redis's configuration, if any (eviction policy). */
+  /** A warning about Redis, if any (eviction policy; data of the old single-slot layout). */
   readonly redisWarning: string | undefined;
   accountStatus(): Promise<AccountStatus[]>;
   /** Every account: the configured ones, then any other with a queue in Redis (SCAN: not for hot paths). */
@@ -77,14 +79,23 @@ export interface Revoker {
 export interface OpenOptions {
   /** Names the daily batch that single items (`revoke()`, `replace()`) join. @defaultValue 'library' */
   producerName?: string;
+  /**
+   * Resolves the `redis` section's secret references (a cluster's or Sentinel's password).
+   * @defaultValue `{}`: only `{ "file" }` references resolve
+   */
+  env?: Env;
+  /** Where Redis is, already resolved (a worker process resolves it once for all its parts). */
+  redis?: RedisTarget;
 }
 
 export async function openRevoker(config: RevokerConfig, open: OpenOptions = {}): Promise<Revoker> {
   const keys = keySpace(config.redis.prefix);
-  const redis = createRedis(config.redis.url, 'producer');
+  const target = open.redis ?? (await resolveRedisTarget(config.redis, { env: open.env ?? {} }));
+  const redis = createRedis(target, 'producer');
   let redisWarning: string | undefined;
   try {
-    redisWarning = await checkRedis(redis, config.redis.url);
+    const warnings = [await checkRedis(redis, target), await legacyLayoutWarning(redis, keys.namespace)];
+    redisWarning = warnings.filter((w) => w !== undefined).join('; ') || undefined;
   } catch (error) {
     redis.disconnect();
     throw error;
@@ -93,11 +104,8 @@ export async function openRevoker(config: RevokerConfig, open: OpenOptions = {})
   const queueFor = (account: string): Queue => {
     let queue = queues.get(account);
     if (!queue) {
-      queue = new Queue(keys.accountQueue(account), {
-        connection: redis,
-        prefix: keys.prefix,
-        streams: QUEUE_STREAMS,
-      });
+      const address = keys.accountQueue(account);
+      queue = new Queue(address.name, { connection: redis, prefix: address.prefix, streams: QUEUE_STREAMS });
       // Connection faults reach the caller as failed commands; unheard, BullMQ would print them raw.
       queue.on('error', () => {});
       queues.set(account, queue);
@@ -105,9 +113,9 @@ export async function openRevoker(config: RevokerConfig, open: OpenOptions = {})
     return queue;
   };
   const results = createResultStore(redis, keys);
-  const dlqQueue = new Queue(keys.deadLetterQueue, {
+  const dlqQueue = new Queue(keys.deadLetterQueue.name, {
     connection: redis,
-    prefix: keys.prefix,
+    prefix: keys.deadLetterQueue.prefix,
     streams: QUEUE_STREAMS,
   });
   dlqQueue.on('error', () => {});

@@ -18,6 +18,7 @@ import { openRevoker } from './open-revoker.ts';
 import { createBatchStore } from './queue/batch-store.ts';
 import { type BatchWatch, type FinishedBatch, startBatchWatch } from './queue/batch-watch.ts';
 import { QUEUE_STREAMS } from './queue/job-options.ts';
+import type { RedisTarget } from './queue/redis-target.ts';
 import { createResultStore } from './queue/result-store.ts';
 import type { WorkerEvents } from './queue/worker-events.ts';
 import { checkReportDir, writeScheduledReport } from './schedules/report-file.ts';
@@ -49,6 +50,8 @@ export interface WorkerServices {
 
 export async function startWorkerServices(options: {
   config: RevokerConfig;
+  /** Where Redis is (resolved by the caller, once per process). */
+  redis: RedisTarget;
   env: Env;
   logger: Logger;
   tuning?: WorkerServicesTuning;
@@ -62,7 +65,7 @@ export async function startWorkerServices(options: {
     await checkReportDir(schedule.reportDir, `schedules[${i}].reportDir`);
   }
 
-  const revoker = await openRevoker(config, { producerName: 'schedules' });
+  const revoker = await openRevoker(config, { producerName: 'schedules', redis: options.redis });
   const { keys } = revoker;
   const closers: (() => Promise<unknown>)[] = [() => revoker.close()];
   // Every step runs, each bounded: a Redis that is gone must not hold the process open.
@@ -90,9 +93,9 @@ export async function startWorkerServices(options: {
     }
   };
   try {
-    const schedulesQueue = new Queue(keys.schedulesQueue, {
+    const schedulesQueue = new Queue(keys.schedulesQueue.name, {
       connection: revoker.redis,
-      prefix: keys.prefix,
+      prefix: keys.schedulesQueue.prefix,
       streams: QUEUE_STREAMS,
     });
     schedulesQueue.on('error', (err) =>
@@ -107,7 +110,7 @@ export async function startWorkerServices(options: {
     let runner: ScheduleRunner | undefined;
     if (config.schedules.length > 0) {
       runner = startScheduleRunner({
-        redisUrl: config.redis.url,
+        redis: options.redis,
         keys,
         schedules: config.schedules,
         deps: { producer: revoker.producer, batches: revoker.batches, redis: revoker.redis, keys, logger },
@@ -120,7 +123,7 @@ export async function startWorkerServices(options: {
     let delivery: WebhookDelivery | undefined;
     if (config.webhooks.length > 0) {
       delivery = startWebhookDelivery({
-        redisUrl: config.redis.url,
+        redis: options.redis,
         keys,
         webhooks: config.webhooks,
         signingKeys,

@@ -10,7 +10,9 @@ import { RevokerError } from './errors.ts';
 import type { Logger } from './logger.ts';
 import { queuedAccountsNotIn } from './queue/account-queues.ts';
 import { keySpace } from './queue/keys.ts';
+import { legacyLayoutWarning } from './queue/legacy-layout.ts';
 import { checkRedis, createRedis } from './queue/redis-connection.ts';
+import { resolveRedisTarget } from './queue/redis-target.ts';
 import { combineWorkerEvents } from './queue/worker-events.ts';
 import { startWorkerPool, type WorkerPool, type WorkerPoolOptions } from './queue/worker-pool.ts';
 import { startWorkerServices, type WorkerServicesTuning } from './run-worker-services.ts';
@@ -54,10 +56,17 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerPool> 
     onWarning: (message) => logger.warn(message),
   });
 
-  const probe = createRedis(config.redis.url, 'producer');
+  // Resolved once: every connection of this process (pool, services, probe) is made from it.
+  const target = await resolveRedisTarget(config.redis, {
+    env: options.env,
+    onWarning: (m) => logger.warn(m),
+  });
+  const probe = createRedis(target, 'producer');
   try {
-    const warning = await checkRedis(probe, config.redis.url);
+    const warning = await checkRedis(probe, target);
     if (warning) logger.warn(warning);
+    const legacy = await legacyLayoutWarning(probe, config.redis.prefix);
+    if (legacy) logger.error(legacy);
     // Jobs of an account this config no longer has would wait forever without a word.
     for (const orphan of await queuedAccountsNotIn(
       probe,
@@ -77,6 +86,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerPool> 
   const { batchWatchIntervalMs, webhookConcurrency, ...poolTuning } = options.tuning ?? {};
   const services = await startWorkerServices({
     config,
+    redis: target,
     env: options.env,
     logger,
     tuning: {
@@ -87,7 +97,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerPool> 
   let pool: WorkerPool;
   try {
     pool = await startWorkerPool({
-      redisUrl: config.redis.url,
+      redis: target,
       keys: keySpace(config.redis.prefix),
       accounts: buildWorkerAccounts(config, names, secrets),
       retry: config.retry,

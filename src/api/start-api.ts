@@ -34,7 +34,7 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
     env: options.env,
     onWarning: (message) => logger.warn(message),
   });
-  const revoker = await openRevoker(config, { producerName: 'api' });
+  const revoker = await openRevoker(config, { producerName: 'api', env: options.env });
   let app: FastifyInstance | undefined;
   try {
     if (revoker.redisWarning) logger.warn(revoker.redisWarning);

@@ -80,7 +80,7 @@ export async function runDemo(flags: DemoFlags, io: CommandEnv): Promise<number>
   };
   const config = parseConfig(
     {
-      redis: { url: redis.url, prefix: `{revoker-demo-${randomUUID().slice(0, 8)}}` },
+      redis: { url: redis.url, prefix: `revoker-demo-${randomUUID().slice(0, 8)}` },
       accounts: {
         'sectigo-demo': {
           vendor: 'sectigo',
@@ -113,7 +113,7 @@ export async function runDemo(flags: DemoFlags, io: CommandEnv): Promise<number>
 
   const logger = createLogger({ name: 'worker', level: 'silent' });
   const pool = await runWorker({ config, env, logger });
-  const revoker = await openRevoker(config);
+  const revoker = await openRevoker(config, { env });
   try {
     const summary = await revoker.producer.submit(readInputRows(input), { source: 'demo' });
     io.stdout.write(`batch ${summary.batchId}: ${summary.enqueued} revocations enqueued\n`);

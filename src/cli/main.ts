@@ -9,6 +9,7 @@ import { batchCommand } from './batch-command.ts';
 import { demoCommand } from './demo-command.ts';
 import { dlqCommand } from './dlq-command.ts';
 import { reportError } from './exit-codes.ts';
+import { migrateCommand } from './migrate-command.ts';
 import { sandboxCommand } from './sandbox-command.ts';
 import { scheduleCommand } from './schedule-command.ts';
 import { serveCommand } from './serve-command.ts';
@@ -42,6 +43,7 @@ export async function main(argv: readonly string[], io: Partial<CommandEnv> = {}
     .addCommand(dlqCommand(env, setExit))
     .addCommand(webhooksCommand(env, setExit))
     .addCommand(scheduleCommand(env, setExit))
+    .addCommand(migrateCommand(env, setExit))
     .addCommand(demoCommand(env, setExit))
     .addCommand(sandboxCommand());
   try {

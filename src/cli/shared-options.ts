@@ -21,7 +21,7 @@ export async function withRevoker<T>(
   io: CommandEnv,
   fn: (revoker: Revoker) => Promise<T>,
 ): Promise<T> {
-  const revoker = await openRevoker(await configFrom(options, io));
+  const revoker = await openRevoker(await configFrom(options, io), { env: io.env });
   if (revoker.redisWarning) io.stderr.write(`revoker: warning: ${revoker.redisWarning}\n`);
   try {
     return await fn(revoker);

@@ -56,6 +56,7 @@ export async function runWorkerProcess(flags: WorkerFlags, io: CommandEnv): Prom
       ? undefined
       : await startWorkerMetrics({
           config,
+          env: io.env,
           port: metricsPort,
           host: flags.metricsHost ?? '127.0.0.1',
           logger,

@@ -111,6 +111,17 @@ export function parseJobId(jobId: string): JobIdParts | undefined {
   };
 }
 
+/**
+ * The account a job id belongs to: its first field, or undefined for an id revoker did not make.
+ * Lenient on the rest of the id: it decides where the item's record lives (keys.ts), and a record
+ * must be found for every job an account's queue holds.
+ */
+export function accountOfJobId(jobId: string): string | undefined {
+  const end = jobId.indexOf(JOB_ID_SEPARATOR);
+  const account = end > 0 ? jobId.slice(0, end) : '';
+  return ACCOUNT_NAME_PATTERN.test(account) ? account : undefined;
+}
+
 function stripLeadingZeros(digits: string): string {
   return digits.replace(/^0+(?=.)/, '');
 }

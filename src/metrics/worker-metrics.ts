@@ -6,7 +6,7 @@
  * Healthy means: the workers run (started, not stopping) and Redis answers. A worker whose Redis
  * is away cannot work, and a HEALTHCHECK should say so.
  */
-import type { RevokerConfig } from '../config.ts';
+import type { Env, RevokerConfig } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { openRevoker } from '../open-revoker.ts';
 import type { WorkerEvents } from '../queue/worker-events.ts';
@@ -16,6 +16,8 @@ import { createRevokerMetrics } from './revoker-metrics.ts';
 
 export interface WorkerMetricsOptions {
   config: RevokerConfig;
+  /** Resolves the `redis` section's password references. */
+  env: Env;
   port: number;
   /** @defaultValue 127.0.0.1 */
   host?: string;
@@ -38,7 +40,7 @@ export interface WorkerMetrics {
 const PING_TIMEOUT_MS = 2_000;
 
 export async function startWorkerMetrics(options: WorkerMetricsOptions): Promise<WorkerMetrics> {
-  const revoker = await openRevoker(options.config);
+  const revoker = await openRevoker(options.config, { env: options.env });
   let state: 'starting' | 'running' | 'stopping' = 'starting';
   const metrics = createRevokerMetrics({
     fleet: fleetSource(revoker),

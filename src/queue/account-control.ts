@@ -4,8 +4,8 @@
  * halts (paused queue + the reason, kept in Redis so every host sees it), and resume.
  */
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { KeySpace } from './keys.ts';
+import type { RedisClient } from './redis-connection.ts';
 import { limiterRatePerSecond, smoothLimiter } from './smooth-limiter.ts';
 
 export interface HaltRecord {
@@ -72,7 +72,7 @@ export function effectiveRate(limit: FleetRateLimit): number {
 export function createAccountControl(
   account: string,
   queue: Queue,
-  redis: Redis,
+  redis: RedisClient,
   keys: KeySpace,
 ): AccountControl {
   const apply = async (limit: FleetRateLimit) => {

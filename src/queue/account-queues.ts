@@ -3,38 +3,36 @@
  * removed from the config must not wait in silence (`account status`, the worker's start-up).
  */
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { QUEUE_STREAMS } from './job-options.ts';
 import type { KeySpace } from './keys.ts';
+import { globEscape, scanKeys } from './prefix-keys.ts';
+import type { RedisClient } from './redis-connection.ts';
 
-/** Account names with a BullMQ queue under this prefix (SCAN: for commands, not hot paths). */
-export async function accountsWithQueues(redis: Redis, keys: KeySpace): Promise<string[]> {
+/** Account names with a BullMQ queue in this namespace (SCAN on every master: for commands, not hot paths). */
+export async function accountsWithQueues(redis: RedisClient, keys: KeySpace): Promise<string[]> {
   const names = new Set<string>();
-  const head = `${keys.prefix}:${keys.accountQueue('')}`;
-  let cursor = '0';
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', `${head}*:meta`, 'COUNT', 1000);
-    cursor = next;
-    for (const key of found) {
-      const name = key.slice(head.length, -':meta'.length);
-      if (name) names.add(name);
-    }
-  } while (cursor !== '0');
+  // `NS:{a:NAME}:account-NAME:meta` (keys.ts): the name is read from the queue name.
+  const head = `${keys.namespace}:{a:`;
+  for (const key of await scanKeys(redis, `${globEscape(head)}*}:account-*:meta`, 1000)) {
+    const match = /^\{a:([^}]+)\}:account-(.+):meta$/.exec(key.slice(keys.namespace.length + 1));
+    if (match && match[1] === match[2]) names.add(match[1]!);
+  }
   return [...names].sort();
 }
 
 /** Queues with jobs waiting whose account is not among `configured`: jobs no worker will run. */
 export async function queuedAccountsNotIn(
-  redis: Redis,
+  redis: RedisClient,
   keys: KeySpace,
   configured: readonly string[],
 ): Promise<{ account: string; waiting: number }[]> {
   const orphans: { account: string; waiting: number }[] = [];
   for (const account of await accountsWithQueues(redis, keys)) {
     if (configured.includes(account)) continue;
-    const queue = new Queue(keys.accountQueue(account), {
+    const address = keys.accountQueue(account);
+    const queue = new Queue(address.name, {
       connection: redis,
-      prefix: keys.prefix,
+      prefix: address.prefix,
       streams: QUEUE_STREAMS,
     });
     try {

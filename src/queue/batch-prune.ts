@@ -4,10 +4,11 @@
  * while any batch that is kept lists it. Batches still running, or whose items wait for an
  * approval, are never pruned. Dead-letter entries are not touched (they stay until purged).
  */
-import type { Redis } from 'ioredis';
+
 import type { BatchStore } from './batch-store.ts';
 import { FINAL_OUTCOMES } from './item-record.ts';
 import type { KeySpace } from './keys.ts';
+import type { RedisClient } from './redis-connection.ts';
 import type { ResultStore } from './result-store.ts';
 
 export interface PruneOptions {
@@ -29,7 +30,7 @@ export interface PruneResult {
 const CHUNK = 1000;
 
 export async function pruneBatches(
-  deps: { redis: Redis; keys: KeySpace; batches: BatchStore; results: ResultStore },
+  deps: { redis: RedisClient; keys: KeySpace; batches: BatchStore; results: ResultStore },
   options: PruneOptions,
 ): Promise<PruneResult> {
   const { redis, keys, batches, results } = deps;

@@ -1,13 +1,22 @@
 /**
  * A batch in Redis: its metadata, the list of its items (row and job id, in input order), the
  * rows skipped as invalid, and the staging list a submission fills before anything is enqueued.
- * Item outcomes live in the results hash (result-store.ts), shared by every batch naming the job.
+ * Item outcomes live in the accounts' results hashes (result-store.ts), shared by every batch
+ * naming the job.
+ *
+ * A batch's own keys share its cluster slot; the two indexes of batches (all, and open ones) are
+ * the fleet's, in another slot. So a batch is never changed together with its index in one
+ * transaction: the index is written first and cleared last, and a reader treats an index entry
+ * without a batch as a leftover (batch-watch.ts, batch-prune.ts drop it), never the other way
+ * round (a batch no index lists would never be pruned or announced).
  */
-import type { Redis } from 'ioredis';
+
+import { accountOfJobId } from '../jobs/job-id.ts';
 import type { KeySpace } from './keys.ts';
 import { loadScript } from './lua-script.ts';
+import type { RedisClient } from './redis-connection.ts';
 
-const joinBatchScript = loadScript('joinBatch-4.lua');
+const joinBatchScript = loadScript('joinBatch-2.lua');
 
 export type BatchState = 'staging' | 'enqueuing' | 'submitted';
 
@@ -58,7 +67,8 @@ export interface BatchStore {
    * Adds one valid item to a batch that single items join (the batch of the day), in one atomic
    * round trip: creates the batch from `meta` if this is its first item (its other fields are
    * left as they are), lists the item and counts it in `rows` and `valid`. Answers the item's
-   * record as the results hash holds it (read in the same step), to parse with parseItemRecord.
+   * record as its account's results hash holds it (read in the same round trip, not the same
+   * atomic step), to parse with parseItemRecord.
    */
   joinItem(meta: BatchMeta, item: BatchItemRef): Promise<string | null>;
   readMeta(batchId: string): Promise<BatchMeta | undefined>;
@@ -140,7 +150,7 @@ export function decodeItems(raw: readonly string[]): BatchItemRef[] {
   return items;
 }
 
-export function createBatchStore(redis: Redis, keys: KeySpace): BatchStore {
+export function createBatchStore(redis: RedisClient, keys: KeySpace): BatchStore {
   return {
     async claim(meta) {
       // HSETNX on the id field is the claim: of two submits naming one id, exactly one wins.
@@ -150,18 +160,15 @@ export function createBatchStore(redis: Redis, keys: KeySpace): BatchStore {
       return true;
     },
     async remove(batchId) {
-      await redis
-        .multi()
-        .del(
-          keys.batchMeta(batchId),
-          keys.batchItems(batchId),
-          keys.batchInvalid(batchId),
-          keys.batchStaging(batchId),
-          keys.batchLease(batchId),
-        )
-        .zrem(keys.batches, batchId)
-        .zrem(keys.batchesOpen, batchId)
-        .exec();
+      // The batch's keys (one slot) first, its index entries (the fleet's slot) last.
+      await redis.del(
+        keys.batchMeta(batchId),
+        keys.batchItems(batchId),
+        keys.batchInvalid(batchId),
+        keys.batchStaging(batchId),
+        keys.batchLease(batchId),
+      );
+      await redis.multi().zrem(keys.batches, batchId).zrem(keys.batchesOpen, batchId).exec();
     },
     async takeLease(batchId, token, ttlMs) {
       return (await redis.set(keys.batchLease(batchId), token, 'PX', ttlMs, 'NX')) === 'OK';
@@ -173,23 +180,29 @@ export function createBatchStore(redis: Redis, keys: KeySpace): BatchStore {
       if ((await redis.get(keys.batchLease(batchId))) === token) await redis.del(keys.batchLease(batchId));
     },
     async writeMeta(meta) {
-      const multi = redis
-        .multi()
-        .hset(keys.batchMeta(meta.id), metaFields(meta))
-        .zadd(keys.batches, 'NX', meta.createdAt, meta.id);
+      // The index first (the fleet's slot), then the batch (its own): see the module header.
+      const index = redis.multi().zadd(keys.batches, 'NX', meta.createdAt, meta.id);
       // Submitted: every item is listed, so the batch can finish; the batch watch looks at it.
-      if (meta.state === 'submitted') multi.zadd(keys.batchesOpen, 'NX', meta.createdAt, meta.id);
-      await multi.exec();
+      if (meta.state === 'submitted') index.zadd(keys.batchesOpen, 'NX', meta.createdAt, meta.id);
+      await index.exec();
+      await redis.hset(keys.batchMeta(meta.id), metaFields(meta));
     },
     async joinItem(meta, item) {
-      // One script, one round trip: a MULTI of a dozen commands, and a second trip for the
-      // record, cost the API a third of its throughput per item (bench e).
-      const [, record] = (await joinBatchScript.run(
-        redis,
-        [keys.batchMeta(meta.id), keys.batches, keys.batchItems(meta.id), keys.results],
-        // A whole entry (list index 0 is an anchor): nothing to diff against across calls.
-        [meta.id, meta.createdAt, meta.state, meta.source, ...encodeItems([item], 0), item.jobId],
-      )) as [number, string | null];
+      // One round trip of three commands sent together, one per slot: the batch (a script: a
+      // MULTI of a dozen commands cost the API a third of its throughput per item, bench e), the
+      // fleet's index (NX: only the first item's counts; every item's keeps a crash between the
+      // two from leaving a batch no index lists), and the item's record.
+      const account = accountOfJobId(item.jobId);
+      const [, , record] = await Promise.all([
+        redis.zadd(keys.batches, 'NX', meta.createdAt, meta.id),
+        joinBatchScript.run(
+          redis,
+          [keys.batchMeta(meta.id), keys.batchItems(meta.id)],
+          // A whole entry (list index 0 is an anchor): nothing to diff against across calls.
+          [meta.id, meta.createdAt, meta.state, meta.source, ...encodeItems([item], 0)],
+        ),
+        account === undefined ? null : redis.hget(keys.results(account), item.jobId),
+      ]);
       return record;
     },
     async readMeta(batchId) {
@@ -246,11 +259,13 @@ export function createBatchStore(redis: Redis, keys: KeySpace): BatchStore {
         .multi()
         .hexists(keys.batchMeta(batchId), 'id')
         .hsetnx(keys.batchMeta(batchId), 'announcedAt', String(at))
-        .zrem(keys.batchesOpen, batchId)
         .exec();
       const exists = replies?.[0]?.[1] === 1;
       const won = replies?.[1]?.[1] === 1;
       if (!exists && won) await redis.del(keys.batchMeta(batchId));
+      // Out of the open set after the mark: a crash in between leaves an announced batch there,
+      // which the next sweep drops without announcing it again.
+      await redis.zrem(keys.batchesOpen, batchId);
       return exists && won;
     },
     async announcedAt(batchId) {

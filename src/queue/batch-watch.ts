@@ -17,12 +17,12 @@
  * announced once its day (UTC) is over and its items are final.
  */
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { type BatchReader, emptyCounts, type OutcomeCounts } from './batch-report.ts';
 import type { BatchMeta, BatchStore } from './batch-store.ts';
 import { FINAL_OUTCOMES } from './item-record.ts';
 import type { KeySpace } from './keys.ts';
+import type { RedisClient } from './redis-connection.ts';
 import type { ResultStore } from './result-store.ts';
 
 export interface FinishedBatch {
@@ -37,7 +37,7 @@ export interface FinishedBatch {
 }
 
 export interface BatchWatchDeps {
-  redis: Redis;
+  redis: RedisClient;
   keys: KeySpace;
   batches: BatchStore;
   results: ResultStore;

@@ -5,7 +5,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Job, JobsOptions, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { ErrorCodes } from '../errors.ts';
 import { parseJobId } from '../jobs/job-id.ts';
 import {
@@ -16,6 +15,7 @@ import {
   lostAttempt,
 } from './item-record.ts';
 import type { QueueJobData } from './queue-job.ts';
+import type { RedisClient } from './redis-connection.ts';
 import type { ResultStore } from './result-store.ts';
 import type { WorkerEvents } from './worker-events.ts';
 
@@ -77,7 +77,7 @@ export interface DeadLetterDeps {
   accountQueue(account: string): Queue;
   jobOptions: JobsOptions;
   /** The Redis connection and key of the per-entry replay claims. */
-  claims: { redis: Redis; keyOf(jobId: string): string };
+  claims: { redis: RedisClient; keyOf(jobId: string): string };
   /**
    * Told of items a sweep dead-lettered (BullMQ failed their jobs): a final outcome like any
    * other, for webhooks and metrics. Must not throw (the worker pool passes one that logs).

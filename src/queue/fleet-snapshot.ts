@@ -4,9 +4,9 @@
  * (the API, any worker) reports as gauges at scrape time, so every process reports the same fleet.
  */
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { FleetRateLimit } from './account-control.ts';
 import type { KeySpace } from './keys.ts';
+import type { RedisClient } from './redis-connection.ts';
 
 /** The job states reported per account. `waiting` counts prioritized jobs too. */
 export const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
@@ -26,7 +26,7 @@ export interface FleetSnapshot {
 }
 
 export interface FleetSnapshotDeps {
-  redis: Redis;
+  redis: RedisClient;
   keys: KeySpace;
   accountQueue(account: string): Queue;
   /** Every account to report: the configured ones and any with a queue in Redis. */

@@ -9,8 +9,8 @@
  * with the first item's job.
  */
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import type { KeySpace } from './keys.ts';
+import type { RedisClient } from './redis-connection.ts';
 
 /** The answer remembered under a key. */
 export interface IdempotentAnswer {
@@ -43,7 +43,11 @@ interface Stored {
 /** How long a claim holds the key while its work runs; a crashed server frees it after this. */
 const PENDING_TTL_SECONDS = 60;
 
-export function createIdempotencyStore(redis: Redis, keys: KeySpace, ttlSeconds: number): IdempotencyStore {
+export function createIdempotencyStore(
+  redis: RedisClient,
+  keys: KeySpace,
+  ttlSeconds: number,
+): IdempotencyStore {
   const redisKey = (key: string) => keys.idempotency(createHash('sha256').update(key).digest('hex'));
   const read = async (key: string): Promise<Stored | undefined> => {
     const json = await redis.get(redisKey(key));

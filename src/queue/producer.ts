@@ -7,7 +7,6 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { RevokerError } from '../errors.ts';
 import {
   type InputRow,
@@ -25,13 +24,14 @@ import { FINAL_OUTCOMES, type ItemOutcome, type ItemRecord, parseItemRecord } fr
 import { accountJobOptions, QUEUE_STREAMS, type RetrySettings } from './job-options.ts';
 import type { KeySpace } from './keys.ts';
 import type { QueueJobData } from './queue-job.ts';
+import type { RedisClient } from './redis-connection.ts';
 import { createResultStore } from './result-store.ts';
 
 export type { InputRow };
 
 export interface ProducerOptions {
   /** A producer-role connection (fails fast); the producer does not close it. */
-  redis: Redis;
+  redis: RedisClient;
   keys: KeySpace;
   validation: ValidationContext;
   retry: RetrySettings;
@@ -154,11 +154,8 @@ export function createProducer(options: ProducerOptions): Producer {
   const queueFor = (account: string): Queue => {
     let queue = queues.get(account);
     if (!queue) {
-      queue = new Queue(keys.accountQueue(account), {
-        connection: redis,
-        prefix: keys.prefix,
-        streams: QUEUE_STREAMS,
-      });
+      const address = keys.accountQueue(account);
+      queue = new Queue(address.name, { connection: redis, prefix: address.prefix, streams: QUEUE_STREAMS });
       // Connection faults reach the caller as failed commands; unheard, BullMQ would print them raw.
       queue.on('error', () => {});
       queues.set(account, queue);

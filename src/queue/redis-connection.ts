@@ -1,54 +1,120 @@
 /**
- * Redis connections for the two roles. Workers wait for Redis forever (BullMQ requires
- * `maxRetriesPerRequest: null`); producers and commands fail each command fast, so a CLI never
- * hangs when Redis is down, but keep reconnecting with backoff, so a `submit --wait` rides out a
- * Redis restart.
+ * The one factory of Redis connections: every connection revoker opens (producers, commands, the
+ * API, workers, BullMQ's Queues and Workers, webhook deliveries, schedules, metrics) is made here
+ * from a RedisTarget (redis-target.ts): one server, a Redis Cluster (ioredis `Cluster`) or a
+ * master found through Sentinel.
+ *
+ * Two roles. Workers wait for Redis forever (BullMQ requires `maxRetriesPerRequest: null`, and
+ * checks it on a cluster's `redisOptions` too); producers and commands fail each command fast,
+ * so a CLI never hangs when Redis is down, but keep reconnecting with backoff, so a
+ * `submit --wait` rides out a Redis restart.
  */
-import { Redis } from 'ioredis';
+import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
 import { RevokerError } from '../errors.ts';
+import type { RedisTarget } from './redis-target.ts';
+
+export { redactUrl } from './redis-target.ts';
+
+/** A connection of either kind: both speak every command revoker sends. */
+export type RedisClient = Redis | Cluster;
 
 export type ConnectionRole = 'worker' | 'producer';
 
-export function createRedis(url: string, role: ConnectionRole): Redis {
-  const redis = new Redis(url, {
+const CONNECT_TIMEOUT_MS = 5_000;
+/** How long the start-up check waits for a first answer (a cluster keeps commands while it connects). */
+const CHECK_TIMEOUT_MS = 10_000;
+
+const producerBackoff = (times: number) => Math.min(200 * times, 2_000);
+
+export function createRedis(target: RedisTarget, role: ConnectionRole): RedisClient {
+  const perCommand: RedisOptions = {
     maxRetriesPerRequest: role === 'worker' ? null : 2,
     enableReadyCheck: true,
-    connectTimeout: 5_000,
-    lazyConnect: false,
-    ...(role === 'producer' ? { retryStrategy: (times: number) => Math.min(200 * times, 2_000) } : {}),
-  });
+    connectTimeout: CONNECT_TIMEOUT_MS,
+  };
+  let client: RedisClient;
+  switch (target.kind) {
+    case 'url':
+      client = new Redis(target.url, {
+        ...perCommand,
+        lazyConnect: false,
+        ...(role === 'producer' ? { retryStrategy: producerBackoff } : {}),
+      });
+      break;
+    case 'sentinel':
+      client = new Redis({
+        ...perCommand,
+        sentinels: target.sentinels,
+        name: target.name,
+        // Workers write: always the master, which Sentinel names after a failover.
+        role: 'master',
+        db: target.db,
+        ...(target.username ? { username: target.username } : {}),
+        ...(target.password ? { password: target.password } : {}),
+        ...(target.sentinelUsername ? { sentinelUsername: target.sentinelUsername } : {}),
+        ...(target.sentinelPassword ? { sentinelPassword: target.sentinelPassword } : {}),
+        ...(target.tls ? { tls: target.tls, enableTLSForSentinelMode: true } : {}),
+        ...(role === 'producer' ? { retryStrategy: producerBackoff } : {}),
+      });
+      break;
+    case 'cluster': {
+      const options: ClusterOptions = {
+        redisOptions: {
+          ...perCommand,
+          ...(target.username ? { username: target.username } : {}),
+          ...(target.password ? { password: target.password } : {}),
+          ...(target.tls ? { tls: target.tls } : {}),
+        },
+        enableReadyCheck: true,
+        // Reads go to masters: a replica may lag behind a record a script has just written.
+        scaleReads: 'master',
+        ...(target.natMap ? { natMap: target.natMap } : {}),
+        ...(role === 'producer' ? { clusterRetryStrategy: producerBackoff } : {}),
+      };
+      client = new Cluster(target.nodes, options);
+      break;
+    }
+  }
   // Without a listener ioredis prints every reconnect failure as "Unhandled error event" with a
   // stack: a Redis restart would flood a CLI's terminal. Callers see the faults as failed
   // commands, and workers log them from BullMQ's own error events.
-  redis.on('error', () => {});
-  return redis;
+  client.on('error', () => {});
+  return client;
+}
+
+/** The servers behind a connection: a cluster's masters (each holds some slots), else itself. */
+export function masterNodes(client: RedisClient): Redis[] {
+  return client instanceof Cluster ? client.nodes('master') : [client];
 }
 
 /** Checks that Redis answers; returns a warning when its eviction policy could lose jobs. */
-export async function checkRedis(redis: Redis, url: string): Promise<string | undefined> {
+export async function checkRedis(client: RedisClient, target: RedisTarget): Promise<string | undefined> {
+  let timer: NodeJS.Timeout | undefined;
   try {
-    await redis.ping();
+    await Promise.race([
+      client.ping(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer in ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
+      }),
+    ]);
   } catch (cause) {
-    throw new RevokerError('REDIS_ERR_UNAVAILABLE', `Redis at ${redactUrl(url)} does not answer`, { cause });
+    throw new RevokerError('REDIS_ERR_UNAVAILABLE', `${target.description} does not answer`, { cause });
+  } finally {
+    clearTimeout(timer);
   }
-  try {
-    const policy = (await redis.config('GET', 'maxmemory-policy')) as string[];
-    if (policy[1] && policy[1] !== 'noeviction') {
-      return `Redis maxmemory-policy is ${policy[1]}: set it to noeviction, or Redis may evict queued jobs`;
+  // Every master holds jobs of some accounts: one of them evicting loses those.
+  const policies = new Set<string>();
+  for (const node of masterNodes(client)) {
+    try {
+      const policy = (await node.config('GET', 'maxmemory-policy')) as string[];
+      if (policy[1]) policies.add(policy[1]);
+    } catch {
+      // CONFIG may be disabled on managed Redis; nothing to check then.
     }
-  } catch {
-    // CONFIG may be disabled on managed Redis; nothing to check then.
+  }
+  const evicting = [...policies].filter((p) => p !== 'noeviction');
+  if (evicting.length > 0) {
+    return `Redis maxmemory-policy is ${evicting.join(', ')}: set it to noeviction, or Redis may evict queued jobs`;
   }
   return undefined;
-}
-
-/** A Redis URL without its password, for messages. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return 'the configured URL';
-  }
 }

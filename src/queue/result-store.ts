@@ -1,12 +1,16 @@
 /**
- * The results hash: one compact JSON record per job id (item-record.ts). The durable answer to
+ * The results hashes: one compact JSON record per job id (item-record.ts). The durable answer to
  * "what happened to this certificate", across batches, after BullMQ has dropped finished jobs.
+ * Each account has its own hash (and intents hash) in its queue's cluster slot (keys.ts): a job
+ * id names its account, and the scripts check the job's lock in the same step.
  *
  * Every change goes through a script of src/queue/commands/ that enforces the transition table
  * (record-transitions.ts) and, for a worker's writes, that the worker still holds the job's lock.
  * A refused write is an answer, not an exception: the caller logs it and keeps the record's word.
  */
-import type { Redis } from 'ioredis';
+
+import { RevokerError } from '../errors.ts';
+import { accountOfJobId } from '../jobs/job-id.ts';
 import {
   type CallIntent,
   encodeItemRecord,
@@ -18,6 +22,7 @@ import {
 import type { KeySpace } from './keys.ts';
 import { loadScript } from './lua-script.ts';
 import { allowedSources, type TransitionMode } from './record-transitions.ts';
+import type { RedisClient } from './redis-connection.ts';
 
 const beginAttemptScript = loadScript('beginAttempt-3.lua');
 const writeRecordScript = loadScript('writeRecord-3.lua');
@@ -62,26 +67,69 @@ export interface ResultStore {
 
 const FINALS = [...FINAL_OUTCOMES].join(',');
 
-export function createResultStore(redis: Redis, keys: KeySpace): ResultStore {
-  const scriptKeys = (lock: LockProof | undefined) => [
-    keys.results,
-    keys.intents,
-    lock?.lockKey ?? keys.results,
-  ];
+export interface ResultStoreOptions {
+  /**
+   * The account of job ids that name none (ids revoker did not make, in this account's queue):
+   * a worker's store, so every job it runs has a record. @defaultValue none: such ids are refused
+   */
+  account?: string;
+}
+
+export function createResultStore(
+  redis: RedisClient,
+  keys: KeySpace,
+  options: ResultStoreOptions = {},
+): ResultStore {
+  const accountOf = (jobId: string): string => {
+    const account = accountOfJobId(jobId) ?? options.account;
+    if (account === undefined) {
+      throw new RevokerError(
+        'INPUT_ERR_INVALID',
+        `job id "${jobId}" names no account: no record can be kept for it`,
+      );
+    }
+    return account;
+  };
+  const scriptKeys = (jobId: string, lock: LockProof | undefined) => {
+    const account = accountOf(jobId);
+    // The lock key is the job's in its account queue: the same slot as the account's hashes.
+    return [keys.results(account), keys.intents(account), lock?.lockKey ?? keys.results(account)];
+  };
+  /** Job ids by account, with each id's place in the input: one HMGET or HDEL per account. */
+  const byAccount = (jobIds: readonly string[]) => {
+    const groups = new Map<string, { ids: string[]; at: number[] }>();
+    jobIds.forEach((jobId, i) => {
+      const account = accountOf(jobId);
+      const group = groups.get(account) ?? { ids: [], at: [] };
+      group.ids.push(jobId);
+      group.at.push(i);
+      groups.set(account, group);
+    });
+    return groups;
+  };
   return {
     async get(jobId) {
-      return parseItemRecord(await redis.hget(keys.results, jobId), jobId);
+      return parseItemRecord(await redis.hget(keys.results(accountOf(jobId)), jobId), jobId);
     },
     async getMany(jobIds) {
       if (jobIds.length === 0) return [];
-      const values = await redis.hmget(keys.results, ...jobIds);
-      return values.map((value, i) => parseItemRecord(value, jobIds[i]));
+      const records: (ItemRecord | undefined)[] = new Array(jobIds.length);
+      // Accounts are read at once: on a cluster their hashes may be on different nodes.
+      await Promise.all(
+        [...byAccount(jobIds)].map(async ([account, group]) => {
+          const values = await redis.hmget(keys.results(account), ...group.ids);
+          values.forEach((value, i) => {
+            records[group.at[i]!] = parseItemRecord(value, group.ids[i]!);
+          });
+        }),
+      );
+      return records;
     },
     async intentOf(jobId) {
-      return parseCallIntent(await redis.hget(keys.intents, jobId), jobId);
+      return parseCallIntent(await redis.hget(keys.intents(accountOf(jobId)), jobId), jobId);
     },
     async begin(jobId, intent, lock) {
-      const [status, recordJson, intentJson] = (await beginAttemptScript.run(redis, scriptKeys(lock), [
+      const [status, recordJson, intentJson] = (await beginAttemptScript.run(redis, scriptKeys(jobId, lock), [
         jobId,
         lock?.token ?? '',
         JSON.stringify(intent),
@@ -96,7 +144,7 @@ export function createResultStore(redis: Redis, keys: KeySpace): ResultStore {
     },
     async write(jobId, record, options = {}) {
       const mode = options.mode ?? 'normal';
-      const [status, currentJson] = (await writeRecordScript.run(redis, scriptKeys(options.lock), [
+      const [status, currentJson] = (await writeRecordScript.run(redis, scriptKeys(jobId, options.lock), [
         jobId,
         options.lock?.token ?? '',
         encodeItemRecord(record),
@@ -111,12 +159,14 @@ export function createResultStore(redis: Redis, keys: KeySpace): ResultStore {
       return { status: status === 'lock-lost' ? 'lock-lost' : 'refused', current };
     },
     async remove(jobIds) {
-      if (jobIds.length === 0) return;
-      await redis
-        .multi()
-        .hdel(keys.results, ...jobIds)
-        .hdel(keys.intents, ...jobIds)
-        .exec();
+      for (const [account, group] of byAccount(jobIds)) {
+        // One account's two hashes share a slot: one transaction.
+        await redis
+          .multi()
+          .hdel(keys.results(account), ...group.ids)
+          .hdel(keys.intents(account), ...group.ids)
+          .exec();
+      }
     },
   };
 }

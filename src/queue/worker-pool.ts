@@ -5,7 +5,6 @@
  * a grace period, then cancels them.
  */
 import { Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createAccountControl, type FleetRateLimit } from './account-control.ts';
 import { fullJitterDelayMs } from './backoff.ts';
@@ -15,7 +14,8 @@ import { createDeadLetter, type DeadLetter } from './dead-letter.ts';
 import { accountJobOptions, BACKOFF_TYPE, QUEUE_STREAMS, type RetrySettings } from './job-options.ts';
 import type { KeySpace } from './keys.ts';
 import { type AccountRuntime, createProcessor } from './processor.ts';
-import { createRedis } from './redis-connection.ts';
+import { createRedis, type RedisClient } from './redis-connection.ts';
+import type { RedisTarget } from './redis-target.ts';
 import { createResultStore } from './result-store.ts';
 import type { WorkerEvents } from './worker-events.ts';
 
@@ -51,7 +51,8 @@ export interface WorkerAccountSettings extends AccountRuntime {
 }
 
 export interface WorkerPoolOptions {
-  redisUrl: string;
+  /** Where Redis is (secrets resolved): every connection of the pool is made from it. */
+  redis: RedisTarget;
   keys: KeySpace;
   accounts: ReadonlyMap<string, WorkerAccountSettings>;
   retry: RetrySettings;
@@ -81,27 +82,24 @@ export interface WorkerPool {
 
 export async function startWorkerPool(options: WorkerPoolOptions): Promise<WorkerPool> {
   const { keys, logger } = options;
-  const store: Redis = createRedis(options.redisUrl, 'worker');
+  const store: RedisClient = createRedis(options.redis, 'worker');
   const results = createResultStore(store, keys);
   const abort = new AbortController();
   const queues = new Map<string, Queue>();
   const queueFor = (account: string): Queue => {
     let queue = queues.get(account);
     if (!queue) {
-      queue = new Queue(keys.accountQueue(account), {
-        connection: store,
-        prefix: keys.prefix,
-        streams: QUEUE_STREAMS,
-      });
+      const address = keys.accountQueue(account);
+      queue = new Queue(address.name, { connection: store, prefix: address.prefix, streams: QUEUE_STREAMS });
       // Without a listener BullMQ prints connection errors with console.error, outside the JSON log.
       queue.on('error', (err) => logger.warn({ account, err: err.message }, 'queue connection error'));
       queues.set(account, queue);
     }
     return queue;
   };
-  const dlqQueue = new Queue(keys.deadLetterQueue, {
+  const dlqQueue = new Queue(keys.deadLetterQueue.name, {
     connection: store,
-    prefix: keys.prefix,
+    prefix: keys.deadLetterQueue.prefix,
     streams: QUEUE_STREAMS,
   });
   dlqQueue.on('error', (err) => logger.warn({ err: err.message }, 'dead-letter queue connection error'));
@@ -127,7 +125,7 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
   });
 
   const workers: Worker[] = [];
-  const workerConnections: Redis[] = [];
+  const workerConnections: RedisClient[] = [];
   for (const [account, settings] of options.accounts) {
     const queue = queueFor(account);
     const control = createAccountControl(account, queue, store, keys);
@@ -145,18 +143,20 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
       accountName: account,
       runtime: settings,
       maxAttempts: options.retry.attempts,
-      results,
+      // Bound to the account: a job in its queue whose id names none still gets a record here.
+      results: createResultStore(store, keys, { account }),
       deadLetter,
       control,
       logger,
       signal: abort.signal,
       ...(options.events ? { events: options.events } : {}),
     });
-    const connection = createRedis(options.redisUrl, 'worker');
+    const connection = createRedis(options.redis, 'worker');
     workerConnections.push(connection);
-    const worker = new Worker(keys.accountQueue(account), processor, {
+    const address = keys.accountQueue(account);
+    const worker = new Worker(address.name, processor, {
       connection,
-      prefix: keys.prefix,
+      prefix: address.prefix,
       concurrency: settings.concurrency,
       // No limiter of our own: BullMQ then takes both max and window from the queue's meta in
       // Redis (agreeRateLimit above), so a limit lowered anywhere binds every worker at once.

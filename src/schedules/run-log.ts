@@ -3,8 +3,9 @@
  * shows) and its latest 100 runs, newest first; and, per batch a run made, which schedule made it
  * and where its report goes (read when the batch finishes, dropped once the report is written).
  */
-import type { Redis } from 'ioredis';
+
 import type { KeySpace } from '../queue/keys.ts';
+import type { RedisClient } from '../queue/redis-connection.ts';
 
 export interface ScheduleRunBatch {
   batchId: string;
@@ -66,7 +67,7 @@ export interface RunLog {
   forget(schedule: string): Promise<void>;
 }
 
-export function createRunLog(redis: Redis, keys: KeySpace): RunLog {
+export function createRunLog(redis: RedisClient, keys: KeySpace): RunLog {
   const parse = <T>(json: string | null | undefined): T | undefined =>
     json ? (JSON.parse(json) as T) : undefined;
   return {

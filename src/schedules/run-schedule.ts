@@ -13,7 +13,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ScheduleConfig } from '../config.ts';
 import { isRevokerError } from '../errors.ts';
@@ -21,6 +20,7 @@ import { REQUIRED_COLUMNS, readInputRows } from '../jobs/input-file.ts';
 import type { BatchReader } from '../queue/batch-report.ts';
 import type { KeySpace } from '../queue/keys.ts';
 import type { Producer } from '../queue/producer.ts';
+import type { RedisClient } from '../queue/redis-connection.ts';
 import { scheduleBatchId, scheduleStamp } from './batch-name.ts';
 import { createRunLog, type ScheduleRun, type ScheduleRunBatch, shorten } from './run-log.ts';
 import { withScheduleAccount } from './schedule-rows.ts';
@@ -29,7 +29,7 @@ import { readSource, settleFile, writeRejection } from './source.ts';
 export interface RunScheduleDeps {
   producer: Producer;
   batches: Pick<BatchReader, 'meta'>;
-  redis: Redis;
+  redis: RedisClient;
   keys: KeySpace;
   logger?: Logger;
   now?: () => number;

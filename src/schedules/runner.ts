@@ -9,11 +9,13 @@ import type { Logger } from 'pino';
 import type { ScheduleConfig } from '../config.ts';
 import type { KeySpace } from '../queue/keys.ts';
 import { createRedis } from '../queue/redis-connection.ts';
+import type { RedisTarget } from '../queue/redis-target.ts';
 import { type RunScheduleDeps, runSchedule } from './run-schedule.ts';
 import type { ScheduleJobData } from './sync.ts';
 
 export interface ScheduleRunnerOptions {
-  redisUrl: string;
+  /** Where Redis is (secrets resolved); the runner opens its own worker connection from it. */
+  redis: RedisTarget;
   keys: KeySpace;
   schedules: readonly ScheduleConfig[];
   deps: RunScheduleDeps;
@@ -27,9 +29,9 @@ export interface ScheduleRunner {
 export function startScheduleRunner(options: ScheduleRunnerOptions): ScheduleRunner {
   const { logger } = options;
   const byName = new Map(options.schedules.map((s) => [s.name, s]));
-  const connection = createRedis(options.redisUrl, 'worker');
+  const connection = createRedis(options.redis, 'worker');
   const worker = new Worker(
-    options.keys.schedulesQueue,
+    options.keys.schedulesQueue.name,
     async (job: Job<ScheduleJobData>) => {
       const name = job.data?.schedule;
       const schedule = typeof name === 'string' ? byName.get(name) : undefined;
@@ -54,7 +56,7 @@ export function startScheduleRunner(options: ScheduleRunnerOptions): ScheduleRun
       );
       return { status: run.status, batches: run.batches.map((b) => b.batchId) };
     },
-    { connection, prefix: options.keys.prefix, concurrency: 1 },
+    { connection, prefix: options.keys.schedulesQueue.prefix, concurrency: 1 },
   );
   worker.on('error', (err) => logger.warn({ err: err.message }, 'schedule runner error'));
   worker.on('failed', (job, err) =>

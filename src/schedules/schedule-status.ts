@@ -29,9 +29,9 @@ export interface ScheduleStatus {
 type ScheduleRevoker = Pick<Revoker, 'config' | 'redis' | 'keys' | 'batches'>;
 
 function schedulesQueue(revoker: ScheduleRevoker): Queue {
-  const queue = new Queue(revoker.keys.schedulesQueue, {
+  const queue = new Queue(revoker.keys.schedulesQueue.name, {
     connection: revoker.redis,
-    prefix: revoker.keys.prefix,
+    prefix: revoker.keys.schedulesQueue.prefix,
     streams: QUEUE_STREAMS,
   });
   queue.on('error', () => {});

@@ -16,13 +16,15 @@ import type { WebhookConfig } from '../config.ts';
 import { isRevokerError, RevokerError } from '../errors.ts';
 import type { KeySpace } from '../queue/keys.ts';
 import { createRedis } from '../queue/redis-connection.ts';
+import type { RedisTarget } from '../queue/redis-target.ts';
 import { deliveryDelayMs, retryHorizonMs } from './delivery-backoff.ts';
 import { WEBHOOK_BACKOFF_TYPE, webhookJobDataSchema } from './outbox.ts';
 import { receiverOrigin, sendWebhook } from './send.ts';
 import type { SigningKey } from './signature.ts';
 
 export interface WebhookDeliveryOptions {
-  redisUrl: string;
+  /** Where Redis is (secrets resolved); the runner opens its own worker connection from it. */
+  redis: RedisTarget;
   keys: KeySpace;
   webhooks: readonly WebhookConfig[];
   signingKeys: ReadonlyMap<string, SigningKey>;
@@ -50,13 +52,13 @@ export function startWebhookDelivery(options: WebhookDeliveryOptions): WebhookDe
       );
     }
   }
-  const connection = createRedis(options.redisUrl, 'worker');
+  const connection = createRedis(options.redis, 'worker');
   // One keep-alive pool per process for every receiver; connects give up as a delivery does.
   const agent = new Agent({ connect: { timeout: 10_000 } });
   const abort = new AbortController();
 
   const worker = new Worker(
-    options.keys.webhooksQueue,
+    options.keys.webhooksQueue.name,
     async (job) => {
       const parsed = webhookJobDataSchema.safeParse(job.data);
       if (!parsed.success) throw new UnrecoverableError(`not a webhook delivery: ${parsed.error.message}`);
@@ -120,7 +122,7 @@ export function startWebhookDelivery(options: WebhookDeliveryOptions): WebhookDe
     },
     {
       connection,
-      prefix: options.keys.prefix,
+      prefix: options.keys.webhooksQueue.prefix,
       concurrency: options.concurrency ?? 10,
       settings: {
         backoffStrategy: (attemptsMade, type, err, job) => {

@@ -5,9 +5,9 @@
  * or deletes them (`revoker webhooks purge`). A delivery sent again keeps its event id and body.
  */
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { QUEUE_STREAMS } from '../queue/job-options.ts';
 import type { KeySpace } from '../queue/keys.ts';
+import type { RedisClient } from '../queue/redis-connection.ts';
 import { webhookJobDataSchema } from './outbox.ts';
 
 export interface FailedDelivery {
@@ -35,10 +35,10 @@ export interface FailedDeliveries {
   close(): Promise<void>;
 }
 
-export function openFailedDeliveries(redis: Redis, keys: KeySpace): FailedDeliveries {
-  const queue = new Queue(keys.webhooksQueue, {
+export function openFailedDeliveries(redis: RedisClient, keys: KeySpace): FailedDeliveries {
+  const queue = new Queue(keys.webhooksQueue.name, {
     connection: redis,
-    prefix: keys.prefix,
+    prefix: keys.webhooksQueue.prefix,
     streams: QUEUE_STREAMS,
   });
   queue.on('error', () => {});

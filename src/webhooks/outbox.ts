@@ -9,11 +9,11 @@
  * secret: the delivering worker takes both from its own config.
  */
 import { type JobsOptions, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { WebhookConfig } from '../config.ts';
 import { QUEUE_STREAMS } from '../queue/job-options.ts';
 import type { KeySpace } from '../queue/keys.ts';
+import type { RedisClient } from '../queue/redis-connection.ts';
 import { TEST_EVENT_TYPE, type WebhookDeliveryType, type WebhookEvent } from './event.ts';
 
 export const WEBHOOK_BACKOFF_TYPE = 'revoker-webhook';
@@ -65,13 +65,13 @@ export interface WebhookOutbox {
 
 export function createWebhookOutbox(options: {
   /** The connection to add jobs on; the outbox does not close it. */
-  redis: Redis;
+  redis: RedisClient;
   keys: KeySpace;
   webhooks: readonly WebhookConfig[];
 }): WebhookOutbox {
-  const queue = new Queue(options.keys.webhooksQueue, {
+  const queue = new Queue(options.keys.webhooksQueue.name, {
     connection: options.redis,
-    prefix: options.keys.prefix,
+    prefix: options.keys.webhooksQueue.prefix,
     streams: QUEUE_STREAMS,
   });
   // Faults reach the caller as failed adds; unheard, BullMQ would print them raw.

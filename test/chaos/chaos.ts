@@ -3,7 +3,10 @@
  * after the request was read, 5xx, -14, -26, -42 and 429 from a sandbox limit below the fleet's),
  * several worker processes, a SIGKILL of a random worker every few seconds, a `redis-server`
  * crash and restart from its AOF, and a Redis pause (SIGSTOP) long enough for every lock to
- * expire. Judged from the sandbox's own accounting, not from our records:
+ * expire. On a Redis Cluster (`redis: 'cluster'`, three masters with AOF), the crash is of the
+ * master that holds the Sectigo account's queue (most of the batch), restarted from its directory
+ * (same node id and slots, its AOF); the pause is single-node only. Judged from the sandbox's own
+ * accounting, not from our records:
  *
  * - every item has exactly one final outcome and the counts add up (nothing lost);
  * - no order was revoked twice, and no order got two replacements;
@@ -28,6 +31,7 @@ import { makeCsr } from '../../src/sandbox/make-csr.ts';
 import type { SeedOrderInput } from '../../src/sandbox/seed.ts';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.ts';
 import { OPERATION_NAMES } from '../../src/vendors/operation.ts';
+import { startRedisCluster } from '../support/redis-cluster.ts';
 import { type RedisProcess, startRedisServer } from '../support/redis-server.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -49,9 +53,16 @@ export interface ChaosOptions {
   maxKills?: number;
   /** Crash and restart redis-server (from its AOF) this long after the start; undefined: never. */
   redisRestartAtMs?: number;
-  /** SIGSTOP redis-server this long after the start, for `redisPauseMs`; undefined: never. */
+  /** One redis-server, or a 3-master Redis Cluster. @defaultValue 'single' */
+  redis?: 'single' | 'cluster';
+  /** SIGSTOP redis-server this long after the start, for `redisPauseMs`; undefined: never. Single node only. */
   redisPauseAtMs?: number;
   redisPauseMs?: number;
+  /**
+   * No fault before this many items are final, so the faults hit a batch in full flow (worker
+   * processes take seconds to start on a busy machine). @defaultValue 0
+   */
+  faultsAfterFinal?: number;
   /** Give up (and fail) after this long. */
   timeoutMs: number;
   /** The fleet's rate limit per account and second (the sandbox allows 80% of it). @defaultValue 100 */
@@ -104,12 +115,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     cleanup.push(() => sandbox.close());
     const dir = await mkdtemp(join(tmpdir(), 'revoker-chaos-'));
     cleanup.push(() => rm(dir, { recursive: true, force: true }));
-    const redisDir = join(dir, 'redis');
-    await mkdir(redisDir);
-    let redis: RedisProcess = await startRedisServer({ appendOnly: true, dir: redisDir });
+    const redis = await startChaosRedis(options.redis ?? 'single', join(dir, 'redis'));
     cleanup.push(() => redis.stop());
     const configFile = join(dir, 'revoker.config.json');
-    const configInput = chaosConfig(sandbox, redis.url, perSecond);
+    const configInput = chaosConfig(sandbox, redis.config, perSecond);
     await writeFile(configFile, JSON.stringify(configInput, null, 2));
     const revoker: Revoker = await openRevoker(parseConfig(configInput, {}, { source: configFile }));
     cleanup.push(() => revoker.close().catch(() => revoker.redis.disconnect()));
@@ -130,7 +139,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     let done = false;
     // Ends every scheduled fault's wait once the batch is done.
     const over = new AbortController();
-    const wait = (ms: number) => delay(ms, undefined, { signal: over.signal }).catch(() => {});
+    let finalSoFar = 0;
+    const wait = async (ms: number) => {
+      await delay(ms, undefined, { signal: over.signal }).catch(() => {});
+      while (!done && finalSoFar < (options.faultsAfterFinal ?? 0)) {
+        await delay(100, undefined, { signal: over.signal }).catch(() => {});
+      }
+    };
     if (options.killEveryMs > 0) {
       schedule.push(
         (async () => {
@@ -149,15 +164,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         (async () => {
           await wait(at);
           if (done) return;
-          log('redis-server: SIGKILL, then a restart from its AOF');
-          await redis.kill();
-          await delay(1000);
-          redis = await startRedisServer({ appendOnly: true, dir: redisDir, port: redis.port });
+          await redis.crashAndRestart(log, revoker.keys.results('sectigo'));
           redisRestarts++;
         })(),
       );
     }
     if (options.redisPauseAtMs !== undefined && options.redisPauseMs) {
+      const { pause } = redis;
+      if (!pause) throw new Error('chaos: the Redis pause needs a single redis-server');
       const at = options.redisPauseAtMs;
       const ms = options.redisPauseMs;
       schedule.push(
@@ -165,9 +179,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
           await wait(at);
           if (done) return;
           log(`redis-server: SIGSTOP for ${ms / 1000} s (every lock expires)`);
-          redis.process.kill('SIGSTOP');
-          await delay(ms);
-          redis.process.kill('SIGCONT');
+          await pause(ms);
           pausedMs = ms;
           log('redis-server: SIGCONT');
         })(),
@@ -181,6 +193,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     while (Date.now() < deadline) {
       try {
         counts = await revoker.batches.counts(batchId);
+        finalSoFar = counts.total - counts['in-progress'] - counts['pending-approval'];
         if (Date.now() - lastLog > 5000) {
           lastLog = Date.now();
           log(
@@ -302,7 +315,54 @@ function seedOrders(perOperation: number): SeededOrders {
   };
 }
 
-function chaosConfig(sandbox: Sandbox, redisUrl: string, perSecond: number) {
+/** The Redis a chaos run uses, and its faults. */
+interface ChaosRedis {
+  /** The config's `redis` section (without the prefix). */
+  config: Record<string, unknown>;
+  /** SIGKILL, a second, then a restart from the data directory; on a cluster, of the master serving `key`. */
+  crashAndRestart(log: (line: string) => void, key: string): Promise<void>;
+  /** SIGSTOP for `ms`, then SIGCONT (single node). */
+  pause?: (ms: number) => Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function startChaosRedis(kind: 'single' | 'cluster', dir: string): Promise<ChaosRedis> {
+  if (kind === 'cluster') {
+    const cluster = await startRedisCluster({ masters: 3, appendOnly: true });
+    return {
+      config: cluster.config,
+      async crashAndRestart(log, key) {
+        const index = await cluster.masterOf(key);
+        log(
+          `redis cluster: SIGKILL of master ${cluster.nodes[index]?.port} (it holds ${key}), then a restart from its AOF`,
+        );
+        await cluster.kill(index);
+        await delay(1000);
+        await cluster.restart(index);
+      },
+      stop: () => cluster.stop(),
+    };
+  }
+  await mkdir(dir);
+  let server: RedisProcess = await startRedisServer({ appendOnly: true, dir });
+  return {
+    config: { url: server.url },
+    async crashAndRestart(log) {
+      log('redis-server: SIGKILL, then a restart from its AOF');
+      await server.kill();
+      await delay(1000);
+      server = await startRedisServer({ appendOnly: true, dir, port: server.port });
+    },
+    async pause(ms) {
+      server.process.kill('SIGSTOP');
+      await delay(ms);
+      server.process.kill('SIGCONT');
+    },
+    stop: () => server.stop(),
+  };
+}
+
+function chaosConfig(sandbox: Sandbox, redis: Record<string, unknown>, perSecond: number) {
   const common = {
     caFile: sandbox.caFile,
     rateLimit: { max: perSecond, durationMs: 1000 },
@@ -311,7 +371,7 @@ function chaosConfig(sandbox: Sandbox, redisUrl: string, perSecond: number) {
     timeouts: { connectMs: 2000, headersMs: 3000, bodyMs: 3000 },
   };
   return {
-    redis: { url: redisUrl, prefix: '{revoker-chaos}' },
+    redis: { ...redis, prefix: 'revoker-chaos' },
     accounts: {
       sectigo: {
         vendor: 'sectigo',

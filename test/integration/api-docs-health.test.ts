@@ -106,7 +106,7 @@ describe('revoker serve: OpenAPI, reference page, health', () => {
     redis = await startRedisServer();
     const config = parseConfig(
       {
-        redis: { url: redis.url, prefix: '{revoker-readyz}' },
+        redis: { url: redis.url, prefix: 'revoker-readyz' },
         api: { port: 0, tokens: [{ name: 'viewer', token: { env: 'VIEWER_TOKEN' }, scopes: ['read'] }] },
       },
       {},

@@ -29,7 +29,12 @@ beforeAll(async () => {
       },
     },
   });
-  workerMetrics = await startWorkerMetrics({ config: api.rig.config, port: 0, logger: silentLogger() });
+  workerMetrics = await startWorkerMetrics({
+    config: api.rig.config,
+    env: {},
+    port: 0,
+    logger: silentLogger(),
+  });
 });
 afterAll(async () => {
   await workerMetrics?.close();

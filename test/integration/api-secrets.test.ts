@@ -137,7 +137,7 @@ describe('revoker serve: secrets', () => {
     const dump = await dumpRedis(api.rig.revoker.redis, `${api.rig.prefix}*`);
     // The dump reached the kinds of keys that hold data, the idempotency key among them.
     expect(dump.some((e) => e.key.includes(':idempotency:'))).toBe(true);
-    expect(dump.some((e) => e.key === api.rig.revoker.keys.results)).toBe(true);
+    expect(dump.some((e) => e.key === api.rig.revoker.keys.results('sectigo'))).toBe(true);
     for (const entry of dump) expectNoSecret(`Redis key ${entry.key}`, `${entry.key}\n${entry.text}`);
     for (const entry of await dumpRedis(api.rig.revoker.redis, 'bull:*')) {
       expectNoSecret(`Redis key ${entry.key}`, `${entry.key}\n${entry.text}`);

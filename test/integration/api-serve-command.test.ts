@@ -8,9 +8,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { deleteKeysUnder } from '../../src/queue/prefix-keys.ts';
+import { createRedis } from '../../src/queue/redis-connection.ts';
+import { urlTarget } from '../../src/queue/redis-target.ts';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.ts';
 import { runCli } from '../support/cli-run.ts';
 import { eventually } from '../support/pipeline.ts';
@@ -32,7 +33,7 @@ afterEach(async () => {
   await sandbox?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
   child = worker = sandbox = dir = undefined;
-  const redis = new Redis(inject('redisUrl'));
+  const redis = createRedis(urlTarget(inject('redisUrl')), 'producer');
   try {
     for (const prefix of prefixes.splice(0)) await deleteKeysUnder(redis, prefix);
   } finally {
@@ -43,7 +44,7 @@ afterEach(async () => {
 async function configFile(api: unknown): Promise<string> {
   dir = await mkdtemp(join(tmpdir(), 'revoker-serve-'));
   const file = join(dir, 'revoker.config.json');
-  const prefix = `{revoker-serve-${process.pid}}`;
+  const prefix = `revoker-serve-${process.pid}`;
   prefixes.push(prefix);
   await writeFile(file, JSON.stringify({ redis: { url: inject('redisUrl'), prefix }, api }));
   return file;
@@ -118,7 +119,7 @@ describe('revoker worker --metrics-port', () => {
   it('serves /metrics and /healthz while it works, and stops with the worker', async () => {
     dir = await mkdtemp(join(tmpdir(), 'revoker-wm-'));
     sandbox = await startSandbox();
-    const prefix = `{revoker-wm-${process.pid}}`;
+    const prefix = `revoker-wm-${process.pid}`;
     prefixes.push(prefix);
     const { file } = await writeWorkerConfig({ dir, sandbox, redisUrl: inject('redisUrl'), prefix });
     const port = await freePort();

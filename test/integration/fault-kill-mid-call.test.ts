@@ -61,7 +61,7 @@ async function stack(
   teardown.defer(() => sandbox.close());
   const dir = await mkdtemp(join(tmpdir(), 'revoker-midcall-'));
   teardown.defer(() => rm(dir, { recursive: true, force: true }));
-  const prefix = `{revoker-midcall-${randomUUID().slice(0, 8)}}`;
+  const prefix = `revoker-midcall-${randomUUID().slice(0, 8)}`;
   const { file, config } = await writeWorkerConfig({
     dir,
     sandbox,
@@ -81,7 +81,10 @@ async function killMidCall(s: { sandbox: Sandbox; revoker: Revoker; file: string
   teardown.defer(() => a.kill());
   await a.ready();
   // The intent is written just before the call goes out; the sandbox then counts its arrival.
-  await eventually(async () => (await s.revoker.redis.hlen(s.revoker.keys.intents)) > 0, 'the call intent');
+  await eventually(
+    async () => (await s.revoker.redis.hlen(s.revoker.keys.intents('sectigo'))) > 0,
+    'the call intent',
+  );
   await eventually(async () => s.sandbox.stats().totalRequests > 0, 'the call to reach the sandbox');
   expect((await a.kill()).signal).toBe('SIGKILL');
   const b = spawnWorker(s.file, { env: FAST_RECOVERY });
@@ -151,7 +154,8 @@ describe('fault: a worker dies while its vendor call is in flight', () => {
     // approval sent and held at the vendor (its latency) when the worker dies.
     const jobId = 'digicert~digicert.revokeOrder~order_id~7220';
     await eventually(
-      async () => ((await s.revoker.redis.hget(s.revoker.keys.intents, jobId)) ?? '').includes('approve'),
+      async () =>
+        ((await s.revoker.redis.hget(s.revoker.keys.intents('digicert'), jobId)) ?? '').includes('approve'),
       'the approval intent',
     );
     await eventually(

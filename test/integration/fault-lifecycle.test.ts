@@ -44,7 +44,7 @@ async function privateStack(orders: number, latencyMs: number) {
     dir,
     sandbox,
     redisUrl: state.redis.url,
-    prefix: `{revoker-life-${randomUUID().slice(0, 8)}}`,
+    prefix: `revoker-life-${randomUUID().slice(0, 8)}`,
     concurrency: 4,
   });
   const restart = async () => {

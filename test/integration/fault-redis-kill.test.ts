@@ -60,7 +60,7 @@ describe('fault: Redis is killed mid-batch and restarts from its AOF', () => {
         dir,
         sandbox,
         redisUrl: redis.url,
-        prefix: `{revoker-fault-${randomUUID().slice(0, 8)}}`,
+        prefix: `revoker-fault-${randomUUID().slice(0, 8)}`,
       });
       // The producer's connection fails fast by design and does not outlive the outage: the test
       // opens one before the crash and another after.

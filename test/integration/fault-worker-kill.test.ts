@@ -40,7 +40,7 @@ describe('fault: a worker process is killed mid-batch', () => {
     teardown.defer(() => sandbox.close());
     const dir = await mkdtemp(join(tmpdir(), 'revoker-fault-'));
     teardown.defer(() => rm(dir, { recursive: true, force: true }));
-    const prefix = `{revoker-fault-${randomUUID().slice(0, 8)}}`;
+    const prefix = `revoker-fault-${randomUUID().slice(0, 8)}`;
     const { file, config } = await writeWorkerConfig({
       dir,
       sandbox,

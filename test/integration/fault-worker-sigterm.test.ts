@@ -53,7 +53,7 @@ async function setUp(latency: LatencySpec): Promise<Setup> {
   teardown.defer(() => sandbox.close());
   const dir = await mkdtemp(join(tmpdir(), 'revoker-fault-'));
   teardown.defer(() => rm(dir, { recursive: true, force: true }));
-  const prefix = `{revoker-fault-${randomUUID().slice(0, 8)}}`;
+  const prefix = `revoker-fault-${randomUUID().slice(0, 8)}`;
   const { file, config } = await writeWorkerConfig({
     dir,
     sandbox,

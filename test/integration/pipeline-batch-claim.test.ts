@@ -36,10 +36,8 @@ const rowsOf = (n: number, from = 100_000): InputRow[] =>
   Array.from({ length: n }, (_, i) => ({ rowNumber: i + 2, raw: revokeSslRow(String(from + i)) }));
 
 async function waitingJobs(revoker: Revoker, account = 'sectigo'): Promise<number> {
-  const queue = new Queue(revoker.keys.accountQueue(account), {
-    connection: revoker.redis,
-    prefix: revoker.keys.prefix,
-  });
+  const address = revoker.keys.accountQueue(account);
+  const queue = new Queue(address.name, { connection: revoker.redis, prefix: address.prefix });
   try {
     return await queue.getJobCountByTypes('wait', 'prioritized', 'delayed', 'active');
   } finally {
@@ -86,7 +84,7 @@ describe('pipeline: one batch id, one batch', () => {
     await expect(
       rig.revoker.producer.submit(readInputRowsFromString(text, 'csv'), { batchId: 'broken' }),
     ).rejects.toMatchObject({ code: 'INPUT_ERR_INVALID' });
-    const left = await rig.revoker.redis.keys(`${rig.prefix}:batch:broken*`);
+    const left = await rig.revoker.redis.keys(`${rig.prefix}:{b:broken}:*`);
     expect(left).toEqual([]);
     expect(await waitingJobs(rig.revoker)).toBe(0);
     // The fixed file can take the same id.
@@ -125,7 +123,7 @@ describe('pipeline: one batch id, one batch', () => {
     teardown.defer(() => sandbox.close());
     const dir = await mkdtemp(join(tmpdir(), 'revoker-resume-'));
     teardown.defer(() => rm(dir, { recursive: true, force: true }));
-    const prefix = `{revoker-resume-${randomUUID().slice(0, 8)}}`;
+    const prefix = `revoker-resume-${randomUUID().slice(0, 8)}`;
     const { file: configFile, config } = await writeWorkerConfig({
       dir,
       sandbox,

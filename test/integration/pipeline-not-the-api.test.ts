@@ -90,7 +90,7 @@ describe('pipeline: a proxy in front of the Partner API halts the account, nothi
       const counts = await rig.revoker.batches.counts(batchId);
       expect(counts).toMatchObject({ total: 3, 'in-progress': 3, 'dead-lettered': 0 });
       // No attempt is on record as one that may have reached the API.
-      const records = await rig.revoker.redis.hvals(rig.revoker.keys.results);
+      const records = await rig.revoker.redis.hvals(rig.revoker.keys.results('sectigo'));
       expect(records).toHaveLength(3);
       for (const json of records) {
         expect(parseItemRecord(json)?.attempts.some((a) => a.mayHaveTakenEffect)).toBe(false);

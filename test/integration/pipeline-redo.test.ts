@@ -28,10 +28,8 @@ afterEach(async () => {
 const flaky = (n: string) => sectigoOrder(n, { faults: ['unknownError', 'unknownError'] });
 
 async function jobData(revoker: Revoker, jobId: string) {
-  const queue = new Queue(revoker.keys.accountQueue('sectigo'), {
-    connection: revoker.redis,
-    prefix: revoker.keys.prefix,
-  });
+  const address = revoker.keys.accountQueue('sectigo');
+  const queue = new Queue(address.name, { connection: revoker.redis, prefix: address.prefix });
   try {
     return (await queue.getJob(jobId))?.data;
   } finally {

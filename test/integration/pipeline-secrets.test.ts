@@ -111,7 +111,7 @@ describe('pipeline: secrets', () => {
     const types = new Set(dump.map((e) => e.type));
     // The dump reached the kinds of keys that hold data: job hashes, the results hash, lists, events.
     expect([...types].sort()).toEqual(expect.arrayContaining(['hash', 'list', 'stream', 'zset']));
-    expect(dump.find((e) => e.key === rig!.revoker.keys.results)?.text).toContain('-21');
+    expect(dump.find((e) => e.key === rig!.revoker.keys.results('sectigo'))?.text).toContain('-21');
     expect(dump.some((e) => e.key.includes(':dead-letter:') && e.text.includes('not_found'))).toBe(true);
     expect(dump.some((e) => e.text.includes('CA_ERR_RESPONSE'))).toBe(true);
     expectCleanDump(dump);

@@ -43,7 +43,7 @@ describe('rate limits the vendor actually sees', () => {
     teardown.defer(() => sandbox.close());
     const dir = await mkdtemp(join(tmpdir(), 'revoker-fleet-'));
     teardown.defer(() => rm(dir, { recursive: true, force: true }));
-    const prefix = `{revoker-fleet-${randomUUID().slice(0, 8)}}`;
+    const prefix = `revoker-fleet-${randomUUID().slice(0, 8)}`;
     const base = { dir, sandbox, redisUrl: inject('redisUrl'), prefix, concurrency: 10 };
     const a = await writeWorkerConfig({ ...base, rateLimit: LIMIT });
     const b = await writeWorkerConfig({
@@ -91,7 +91,7 @@ describe('rate limits the vendor actually sees', () => {
     teardown.defer(() => sandbox.close());
     const dir = await mkdtemp(join(tmpdir(), 'revoker-exhaust-'));
     teardown.defer(() => rm(dir, { recursive: true, force: true }));
-    const prefix = `{revoker-exhaust-${randomUUID().slice(0, 8)}}`;
+    const prefix = `revoker-exhaust-${randomUUID().slice(0, 8)}`;
     const { file, config } = await writeWorkerConfig({
       dir,
       sandbox,

@@ -4,23 +4,24 @@
  * record reported as an error that names the job.
  */
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ItemRecord } from '../../src/queue/item-record.ts';
 import { type KeySpace, keySpace } from '../../src/queue/keys.ts';
 import { deleteKeysUnder } from '../../src/queue/prefix-keys.ts';
+import { createRedis, type RedisClient } from '../../src/queue/redis-connection.ts';
+import { urlTarget } from '../../src/queue/redis-target.ts';
 import { createResultStore, type LockProof, type ResultStore } from '../../src/queue/result-store.ts';
 
-let redis: Redis;
+let redis: RedisClient;
 let keys: KeySpace;
 let store: ResultStore;
 beforeAll(() => {
-  redis = new Redis(inject('redisUrl'));
-  keys = keySpace(`{revoker-records-${randomUUID().slice(0, 8)}}`);
+  redis = createRedis(urlTarget(inject('redisUrl')), 'producer');
+  keys = keySpace(`revoker-records-${randomUUID().slice(0, 8)}`);
   store = createResultStore(redis, keys);
 });
 afterAll(async () => {
-  await deleteKeysUnder(redis, keys.prefix);
+  await deleteKeysUnder(redis, keys.namespace);
   redis.disconnect();
 });
 
@@ -32,12 +33,14 @@ const record = (outcome: ItemRecord['outcome'], extra: Partial<ItemRecord> = {})
 
 /** A job lock the way BullMQ keeps it: a string key holding the worker's token. */
 async function lockFor(jobId: string, token: string = randomUUID()): Promise<LockProof> {
-  const lockKey = `${keys.prefix}:account-x:${jobId}:lock`;
+  const queue = keys.accountQueue('x');
+  const lockKey = `${queue.prefix}:${queue.name}:${jobId}:lock`;
   await redis.set(lockKey, token, 'PX', 60_000);
   return { lockKey, token };
 }
 
-const id = () => `job-${randomUUID().slice(0, 8)}`;
+// Job ids start with their account (job-id.ts): the record lives in that account's hash.
+const id = () => `x~job-${randomUUID().slice(0, 8)}`;
 
 describe('item records in Redis', () => {
   it('never overwrites a success, and says what it refused', async () => {
@@ -87,19 +90,19 @@ describe('item records in Redis', () => {
 
   it('reads an empty attempts list written by Lua (cjson turns [] into {}) as an empty list', async () => {
     const jobId = id();
-    await redis.hset(keys.results, jobId, JSON.stringify({ outcome: 'in-progress', attempts: {} }));
+    await redis.hset(keys.results('x'), jobId, JSON.stringify({ outcome: 'in-progress', attempts: {} }));
     expect((await store.get(jobId))?.attempts).toEqual([]);
   });
 
   it('reports a corrupt record as an error naming the job, never as "no record"', async () => {
     const jobId = id();
-    await redis.hset(keys.results, jobId, '{"outcome":');
+    await redis.hset(keys.results('x'), jobId, '{"outcome":');
     await expect(store.get(jobId)).rejects.toMatchObject({ code: 'RECORD_ERR_CORRUPT' });
     await expect(store.get(jobId)).rejects.toThrow(jobId);
     await expect(store.begin(jobId, { step: 'call', at: 1 })).rejects.toThrow(jobId);
     await expect(store.write(jobId, record('revoked'))).rejects.toThrow(jobId);
     // Nothing was written over it, and no intent was left behind by begin.
-    expect(await redis.hget(keys.results, jobId)).toBe('{"outcome":');
+    expect(await redis.hget(keys.results('x'), jobId)).toBe('{"outcome":');
   });
 
   it('remove forgets the record and its intent', async () => {

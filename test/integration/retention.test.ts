@@ -52,7 +52,7 @@ describe('retention and library batches', () => {
     expect(await rig.revoker.batches.meta(a.batchId)).toBeUndefined();
     // 7901 was only A's; 7900 is still B's, and B's report is whole.
     const [only7901] = await rig.revoker.redis.hmget(
-      rig.revoker.keys.results,
+      rig.revoker.keys.results('sectigo'),
       'sectigo~sectigo.revokeSSL~orderNumber~7901',
     );
     expect(only7901).toBeNull();

@@ -33,7 +33,8 @@ async function runsOf(revoker: Revoker, schedule: string): Promise<ScheduleRun[]
 }
 
 async function schedulerNames(revoker: Revoker): Promise<string[]> {
-  const queue = new Queue('schedules', { connection: revoker.redis, prefix: revoker.keys.prefix });
+  const { name, prefix } = revoker.keys.schedulesQueue;
+  const queue = new Queue(name, { connection: revoker.redis, prefix });
   try {
     return (await queue.getJobSchedulers()).map((s) => s.key).sort();
   } finally {
@@ -46,7 +47,7 @@ async function setup(orders: string[]) {
   teardown.defer(() => sandbox.close());
   const dir = await mkdtemp(join(tmpdir(), 'revoker-schedules-'));
   teardown.defer(() => rm(dir, { recursive: true, force: true }));
-  const prefix = `{revoker-sched-${randomUUID().slice(0, 8)}}`;
+  const prefix = `revoker-sched-${randomUUID().slice(0, 8)}`;
   const base = { dir, sandbox, redisUrl: inject('redisUrl'), prefix };
   let revoker: Revoker | undefined;
   teardown.defer(async () => {

@@ -28,7 +28,7 @@ async function setup(webhooks: (urls: { ok: string; failing: string }) => unknow
   teardown.defer(() => sandbox.close());
   const dir = await mkdtemp(join(tmpdir(), 'revoker-webhooks-cli-'));
   teardown.defer(() => rm(dir, { recursive: true, force: true }));
-  const prefix = `{revoker-whcli-${randomUUID().slice(0, 8)}}`;
+  const prefix = `revoker-whcli-${randomUUID().slice(0, 8)}`;
   const { file, config } = await writeWorkerConfig({
     dir,
     sandbox,

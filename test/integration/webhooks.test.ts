@@ -7,6 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createRedis } from '../../src/queue/redis-connection.ts';
 import { createResultStore } from '../../src/queue/result-store.ts';
 import {
   captureLog,
@@ -145,7 +146,10 @@ describe('outcome webhooks', () => {
 
     // The delivery job is complete: no further attempt can come, so the count is final.
     const eventId = String(hooks.received[0]?.headers['webhook-id']);
-    const queue = new Queue('webhooks', { connection: rig.revoker.redis, prefix: rig.prefix });
+    const queue = new Queue('webhooks', {
+      connection: rig.revoker.redis,
+      prefix: rig.revoker.keys.webhooksQueue.prefix,
+    });
     try {
       expect(await (await queue.getJob(`flaky~${eventId}`))?.getState()).toBe('completed');
     } finally {
@@ -206,7 +210,10 @@ describe('outcome webhooks', () => {
     expect(resumed?.headers['webhook-id']).not.toBe(halted?.headers['webhook-id']);
 
     // The digicert-only webhook got no delivery at all: none was ever enqueued for it.
-    const queue = new Queue('webhooks', { connection: rig.revoker.redis, prefix: rig.prefix });
+    const queue = new Queue('webhooks', {
+      connection: rig.revoker.redis,
+      prefix: rig.revoker.keys.webhooksQueue.prefix,
+    });
     try {
       const jobs = await queue.getJobs(['completed', 'waiting', 'delayed', 'active', 'failed']);
       expect(jobs.some((j) => j.id?.startsWith('ops~'))).toBe(true);
@@ -241,7 +248,10 @@ describe('outcome webhooks', () => {
     await eventually(async () => hooks.accepted().length === 1, 'the first batch announced');
     // Its finished delivery job leaves Redis (as removeOnComplete does in time), so a second
     // announcement would be a new delivery, not one BullMQ deduplicates by job id.
-    const queue = new Queue('webhooks', { connection: rig.revoker.redis, prefix: rig.prefix });
+    const queue = new Queue('webhooks', {
+      connection: rig.revoker.redis,
+      prefix: rig.revoker.keys.webhooksQueue.prefix,
+    });
     try {
       await eventually(async () => (await queue.getCompletedCount()) === 1, 'the delivery job completed');
       expect(await queue.clean(0, 0, 'completed')).toHaveLength(1);
@@ -328,15 +338,18 @@ describe('outcome webhooks', () => {
     });
     const { batchId } = await rig.revoker.producer.submit(rig.rows([revokeSslRow('8601')]));
     // Something other than our processor fails the job in BullMQ (as a job stalled too often is).
-    const connection = rig.revoker.redis.duplicate({ maxRetriesPerRequest: null });
+    const connection = createRedis(rig.redisTarget, 'worker');
     const foreign = new Worker(
       'account-sectigo',
       async () => {
         throw new UnrecoverableError('stalled more than allowable limit');
       },
-      { connection, prefix: rig.prefix },
+      { connection, prefix: rig.revoker.keys.accountQueue('sectigo').prefix },
     );
-    const queue = new Queue('account-sectigo', { connection: rig.revoker.redis, prefix: rig.prefix });
+    const queue = new Queue('account-sectigo', {
+      connection: rig.revoker.redis,
+      prefix: rig.revoker.keys.accountQueue('sectigo').prefix,
+    });
     try {
       await eventually(async () => (await queue.getFailedCount()) === 1, 'the job failed in BullMQ');
     } finally {

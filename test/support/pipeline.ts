@@ -5,14 +5,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { request as httpsRequest } from 'node:https';
-import type { Redis } from 'ioredis';
 import { inject } from 'vitest';
 import { parseConfig, type RevokerConfig } from '../../src/config.ts';
 import { createLogger, type Logger } from '../../src/logger.ts';
 import { openRevoker, type Revoker } from '../../src/open-revoker.ts';
 import type { OutcomeCounts, ReportItem } from '../../src/queue/batch-report.ts';
-import { deleteKeysUnder } from '../../src/queue/prefix-keys.ts';
+import { deleteKeysUnder, scanKeys } from '../../src/queue/prefix-keys.ts';
 import type { InputRow } from '../../src/queue/producer.ts';
+import type { RedisClient } from '../../src/queue/redis-connection.ts';
+import { type RedisTarget, resolveRedisTarget } from '../../src/queue/redis-target.ts';
 import type { WorkerPool } from '../../src/queue/worker-pool.ts';
 import { type RunWorkerOptions, runWorker } from '../../src/run-worker.ts';
 import { DEMO_DIGICERT_ACCOUNT, DEMO_SECTIGO_ACCOUNT } from '../../src/sandbox/accounts.ts';
@@ -34,6 +35,11 @@ export interface RigOptions {
   env?: Record<string, string>;
   /** More top-level config sections (`webhooks`, `schedules`). */
   config?: Record<string, unknown>;
+  /**
+   * Where Redis is: the `redis` section without its prefix (`{ cluster: { nodes } }`, …).
+   * @defaultValue `{ url: <the tier's Redis> }`
+   */
+  redis?: Record<string, unknown>;
 }
 
 export interface Rig {
@@ -42,7 +48,8 @@ export interface Rig {
   env: Record<string, string>;
   revoker: Revoker;
   prefix: string;
-  redisUrl: string;
+  /** Where the rig's Redis is (the tier's single node, or the cluster or Sentinel it was given). */
+  redisTarget: RedisTarget;
   /** Starts an in-process worker pool (closed by close()). */
   startWorker(options?: Partial<RunWorkerOptions>): Promise<WorkerPool>;
   rows(raw: Record<string, unknown>[]): InputRow[];
@@ -54,13 +61,13 @@ export function silentLogger(): Logger {
 }
 
 export async function startRig(options: RigOptions = {}): Promise<Rig> {
-  const redisUrl = inject('redisUrl');
+  const redis = options.redis ?? { url: inject('redisUrl') };
   const sandbox = await startSandbox(options.sandbox ?? {});
-  const prefix = `{revoker-test-${randomUUID().slice(0, 8)}}`;
+  const prefix = `revoker-test-${randomUUID().slice(0, 8)}`;
   const env = { ...TEST_ENV, ...options.env };
   const config = parseConfig(
     {
-      redis: { url: redisUrl, prefix },
+      redis: { ...redis, prefix },
       accounts: {
         sectigo: {
           vendor: 'sectigo',
@@ -93,7 +100,15 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
     {},
     { source: 'test rig' },
   );
-  const revoker = await openRevoker(config);
+  let redisTarget: RedisTarget;
+  let revoker: Revoker;
+  try {
+    redisTarget = await resolveRedisTarget(config.redis, { env });
+    revoker = await openRevoker(config, { redis: redisTarget });
+  } catch (error) {
+    await sandbox.close();
+    throw error;
+  }
   const pools: WorkerPool[] = [];
   return {
     sandbox,
@@ -101,7 +116,7 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
     env,
     revoker,
     prefix,
-    redisUrl,
+    redisTarget,
     async startWorker(overrides = {}) {
       const pool = await runWorker({
         config,
@@ -220,45 +235,40 @@ export interface RedisDumpEntry {
   text: string;
 }
 
-/** Reads every key matching `pattern` and everything it holds, whatever its type. */
-export async function dumpRedis(redis: Redis, pattern: string): Promise<RedisDumpEntry[]> {
+/** Reads every key matching `pattern` (on every master of a cluster) and everything it holds, whatever its type. */
+export async function dumpRedis(redis: RedisClient, pattern: string): Promise<RedisDumpEntry[]> {
   const entries: RedisDumpEntry[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    cursor = next;
-    for (const key of keys) {
-      const type = await redis.type(key);
-      let parts: string[];
-      switch (type) {
-        case 'string':
-          parts = [(await redis.get(key)) ?? ''];
-          break;
-        case 'hash':
-          parts = Object.entries(await redis.hgetall(key)).flat();
-          break;
-        case 'list':
-          parts = await redis.lrange(key, 0, -1);
-          break;
-        case 'set':
-          parts = await redis.smembers(key);
-          break;
-        case 'zset':
-          parts = await redis.zrange(key, 0, -1, 'WITHSCORES');
-          break;
-        case 'stream': {
-          const stream = await redis.xrange(key, '-', '+');
-          parts = stream.flatMap(([id, fields]) => [id, ...fields]);
-          break;
-        }
-        case 'none':
-          continue; // gone between SCAN and TYPE
-        default:
-          throw new Error(`dumpRedis: key ${key} has a type this dump cannot read: ${type}`);
+  for (const key of await scanKeys(redis, pattern, 1000)) {
+    const type = await redis.type(key);
+    let parts: string[];
+    switch (type) {
+      case 'string':
+        parts = [(await redis.get(key)) ?? ''];
+        break;
+      case 'hash':
+        parts = Object.entries(await redis.hgetall(key)).flat();
+        break;
+      case 'list':
+        parts = await redis.lrange(key, 0, -1);
+        break;
+      case 'set':
+        parts = await redis.smembers(key);
+        break;
+      case 'zset':
+        parts = await redis.zrange(key, 0, -1, 'WITHSCORES');
+        break;
+      case 'stream': {
+        const stream = await redis.xrange(key, '-', '+');
+        parts = stream.flatMap(([id, fields]) => [id, ...fields]);
+        break;
       }
-      entries.push({ key, type, text: parts.join('\n') });
+      case 'none':
+        continue; // gone between SCAN and TYPE
+      default:
+        throw new Error(`dumpRedis: key ${key} has a type this dump cannot read: ${type}`);
     }
-  } while (cursor !== '0');
+    entries.push({ key, type, text: parts.join('\n') });
+  }
   return entries;
 }
 

@@ -40,7 +40,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-async function waitForPort(port: number, timeoutMs: number): Promise<void> {
+export async function waitForPort(port: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const open = await new Promise<boolean>((resolve) => {
@@ -61,6 +61,8 @@ export interface StartRedisOptions {
   /** Reuse a data directory (to restart after a kill with its AOF). */
   dir?: string;
   appendOnly?: boolean;
+  /** More `redis-server` arguments (`--cluster-enabled yes`, `--sentinel`, …), after the defaults. */
+  extraArgs?: readonly string[];
 }
 
 export async function startRedisServer(options: StartRedisOptions = {}): Promise<RedisProcess> {
@@ -83,6 +85,7 @@ export async function startRedisServer(options: StartRedisOptions = {}): Promise
       'noeviction',
       '--dir',
       dir,
+      ...(options.extraArgs ?? []),
     ],
     { stdio: 'ignore' },
   );

@@ -35,7 +35,7 @@ describe('parseConfig: defaults', () => {
   it('fills every default for an empty file', () => {
     const config = parseConfig({}, {});
     expect(config).toEqual({
-      redis: { url: 'redis://127.0.0.1:6379', prefix: '{revoker}' },
+      redis: { url: 'redis://127.0.0.1:6379', prefix: 'revoker' },
       accounts: {},
       retry: { attempts: 8, baseDelayMs: 1000, maxDelayMs: 300_000 },
       retention: { days: 30 },
@@ -242,13 +242,15 @@ describe('parseConfig: field rules', () => {
     ]);
   });
 
-  it('rejects a prefix without a hash tag and says why', () => {
-    const error = configError({ redis: { prefix: 'revoker' } });
+  it('rejects a prefix with a hash tag (the single-slot layout) and says what to write', () => {
+    const error = configError({ redis: { prefix: '{revoker}' } });
     expect(issues(error)).toEqual([
-      { path: 'redis.prefix', message: expect.stringContaining('Redis Cluster') },
+      { path: 'redis.prefix', message: expect.stringContaining('"{revoker}" → "revoker"') },
     ]);
-    expect(parseConfig({ redis: { prefix: '{revoker-prod}' } }, {}).redis.prefix).toBe('{revoker-prod}');
-    expect(() => parseConfig({ redis: { prefix: '{}' } }, {})).toThrow(/hash-tagged/);
+    expect(issues(error)[0]?.message).toContain('Migrating from the single-slot layout');
+    expect(parseConfig({ redis: { prefix: 'revoker-prod' } }, {}).redis.prefix).toBe('revoker-prod');
+    expect(issues(configError({ redis: { prefix: 'has space' } }))[0]?.path).toBe('redis.prefix');
+    expect(issues(configError({ redis: { prefix: '' } }))[0]?.path).toBe('redis.prefix');
   });
 
   it('rejects a Redis URL that is not redis:// or rediss://', () => {
@@ -266,7 +268,7 @@ describe('parseConfig: field rules', () => {
 
   it('reports every problem at once', () => {
     const error = configError({
-      redis: { prefix: 'x' },
+      redis: { prefix: '{x}' },
       accounts: { acme: sectigo({ baseUrl: 'http://x.test' }), dc: digicert({ concurrency: 0 }) },
       retry: { attempts: 0 },
     });
@@ -287,7 +289,7 @@ describe('parseConfig: layers and freezing', () => {
   it('lets REDIS_URL override redis.url from the file', () => {
     const config = parseConfig({ redis: { url: 'redis://file:6379' } }, { REDIS_URL: 'redis://env:6379' });
     expect(config.redis.url).toBe('redis://env:6379');
-    expect(config.redis.prefix).toBe('{revoker}');
+    expect(config.redis.prefix).toBe('revoker');
   });
 
   it('ignores an empty REDIS_URL', () => {
@@ -307,7 +309,7 @@ describe('parseConfig: layers and freezing', () => {
         },
       },
     );
-    expect(config.redis).toEqual({ url: 'redis://flag:1', prefix: '{revoker}' });
+    expect(config.redis).toEqual({ url: 'redis://flag:1', prefix: 'revoker' });
     expect(config.accounts.acme?.concurrency).toBe(7);
     expect(config.accounts.acme?.credentials).toEqual({
       loginName: 'api-user',
