@@ -193,8 +193,10 @@ export function createBatchStore(redis: RedisClient, keys: KeySpace): BatchStore
       // fleet's index (NX: only the first item's counts; every item's keeps a crash between the
       // two from leaving a batch no index lists), and the item's record.
       const account = accountOfJobId(item.jobId);
-      const [, , record] = await Promise.all([
+      const [, , , record] = await Promise.all([
         redis.zadd(keys.batches, 'NX', meta.createdAt, meta.id),
+        // A batch of the day is watched like any submitted batch (announced once its day is over).
+        meta.state === 'submitted' ? redis.zadd(keys.batchesOpen, 'NX', meta.createdAt, meta.id) : null,
         joinBatchScript.run(
           redis,
           [keys.batchMeta(meta.id), keys.batchItems(meta.id)],
