@@ -71,7 +71,11 @@ describe('rate limits the vendor actually sees', () => {
     });
     const stats =
       sandbox.stats().accounts['sectigo:revoker-demo'] ?? Object.values(sandbox.stats().accounts)[0];
-    expect(stats?.requests).toBe(N);
+    // Every order revoked once. A request more than N is a retry (a client timeout on a machine
+    // loaded enough to answer late): the limit must hold for it too, which the next lines check.
+    const orderStats = sandbox.stats().orders;
+    expect(orders.filter((o) => orderStats[`sectigo:${o.orderNumber}`]?.successfulRevokes !== 1)).toEqual([]);
+    expect(stats?.requests, JSON.stringify(stats)).toBeGreaterThanOrEqual(N);
     expect(stats?.overLimit, 'the sandbox answered -42: the fleet went over the limit').toBe(0);
     expect(stats?.windows[0]?.peak).toBeLessThanOrEqual(LIMIT.max);
     // Both processes did work, under the one limit.
