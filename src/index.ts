@@ -2,7 +2,7 @@
  * The revoker library: what producers (pipelines, services) import.
  *
  * ```ts
- * import { createProducer } from 'revoker';
+ * import { createProducer } from 'cert-revoker';
  * const producer = await createProducer({ configPath: 'revoker.config.json' });
  * await producer.revoke({ account: 'acme', operation: 'sectigo.revokeSSL', params: { orderNumber: '1234567', revocationReason: 'key compromise' } });
  * await producer.close();

@@ -2,7 +2,7 @@
  * Starts a worker process's work: resolves the accounts' secrets, checks Redis, starts the
  * services beside the account workers (webhook deliveries, schedules, the batch watch:
  * run-worker-services.ts), and runs one BullMQ worker per account. The entry point
- * (workers/worker.ts) owns signals and exit codes.
+ * (`revoker worker`: src/cli/worker-command.ts) owns signals and exit codes.
  */
 import { buildWorkerAccounts } from './account-runtime.ts';
 import type { Env, RevokerConfig } from './config.ts';

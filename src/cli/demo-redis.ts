@@ -87,6 +87,6 @@ export async function findDemoRedis(env: Readonly<Record<string, string | undefi
   throw new RevokerError(
     'REDIS_ERR_UNAVAILABLE',
     'the demo needs Redis 7+: set REDIS_URL, start one on 127.0.0.1:6379, install redis-server ' +
-      '(apt-get install redis-server), or run `docker compose up -d redis`',
+      '(apt-get install redis-server), or run `docker compose --profile host-redis up -d redis-host`',
   );
 }

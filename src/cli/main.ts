@@ -1,9 +1,13 @@
 #!/usr/bin/env node
 /**
  * The `revoker` command: parses argv and hands each command to its own module. Owns the exit code.
+ * Installed, `bin/revoker.cjs` checks the Node.js version and then calls runCli(); in a checkout
+ * `node src/cli/main.ts …` runs it directly.
  */
+import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
+import { packageInfo } from '../package-info.ts';
 import { accountCommand } from './account-command.ts';
 import { batchCommand } from './batch-command.ts';
 import { demoCommand } from './demo-command.ts';
@@ -30,6 +34,7 @@ export async function main(argv: readonly string[], io: Partial<CommandEnv> = {}
   };
   const program = new Command('revoker')
     .description('Revoke and replace certificates in bulk through CA vendor APIs (Sectigo, DigiCert)')
+    .version(packageInfo().version, '-V, --version', `print the version of ${packageInfo().name}`)
     .exitOverride()
     .configureOutput({
       writeOut: (s) => env.stdout.write(s),
@@ -58,14 +63,16 @@ export async function main(argv: readonly string[], io: Partial<CommandEnv> = {}
   }
 }
 
-if (
-  process.argv[1] &&
-  fileURLToPath(import.meta.url) === (await import('node:fs')).realpathSync(process.argv[1])
-) {
+/** Runs the command line as a process: sets the exit code, and treats a closed stdout as the end. */
+export async function runCli(argv: readonly string[]): Promise<void> {
   // `revoker batch report ID | head`: a reader that stops early is not an error of ours.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw error;
   });
-  process.exitCode = await main(process.argv.slice(2));
+  process.exitCode = await main(argv);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === realpathSync(process.argv[1])) {
+  await runCli(process.argv.slice(2));
 }

@@ -25,6 +25,7 @@ import {
 export interface SandboxFlags {
   port: string;
   host: string;
+  tlsName?: string[];
   httpPort?: string;
   orders: string;
   seedFile?: string;
@@ -50,6 +51,10 @@ export function sandboxCommand(io: Partial<SandboxIo> = {}): Command {
     )
     .option('--port <port>', 'HTTPS port (0: a free port)', '8443')
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option(
+      '--tls-name <name...>',
+      'more host names its certificate is valid for (how containers or other hosts reach it)',
+    )
     .option('--http-port <port>', 'also listen for plain HTTP (Sectigo answers -1 there)')
     .option('--orders <n>', 'generate this many orders (ignored with --seed-file)', '100')
     .option('--seed-file <file>', 'accounts and orders from a JSON seed file')
@@ -81,6 +86,8 @@ export function optionsFrom(flags: SandboxFlags): SandboxOptions {
     orders: wholeNumber('--orders', flags.orders),
     seed: wholeNumber('--seed', flags.seed),
   };
+  if (flags.tlsName !== undefined)
+    options.tlsNames = flags.tlsName.flatMap((n) => n.split(',')).filter(Boolean);
   if (flags.httpPort !== undefined) options.httpPort = wholeNumber('--http-port', flags.httpPort);
   if (flags.seedFile !== undefined) options.seedFile = flags.seedFile;
   if (flags.caFile !== undefined) options.caFile = flags.caFile;

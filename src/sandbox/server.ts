@@ -35,6 +35,11 @@ export { SANDBOX_VARIANTS, type SandboxVariant } from './variants.ts';
 export interface SandboxOptions {
   /** Interface to listen on. Default 127.0.0.1. */
   host?: string;
+  /**
+   * More host names its certificate is valid for, besides localhost, 127.0.0.1, ::1 and `host`:
+   * the names clients elsewhere reach it by (a container reaching the host, a compose service).
+   */
+  tlsNames?: readonly string[];
   /** HTTPS port; 0 (the default) picks a free one. */
   port?: number;
   /** Also listen for plain HTTP on this port (0: a free one); Sectigo calls there answer -1. */
@@ -143,7 +148,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
   };
 
-  const tls = await createLoopbackTls(isIpLiteral(host) ? ['localhost'] : ['localhost', host]);
+  const tls = await createLoopbackTls([
+    ...new Set(['localhost', ...(isIpLiteral(host) ? [] : [host]), ...(options.tlsNames ?? [])]),
+  ]);
   const { caFile, removeCaFile } = await writeCaFile(options.caFile, tls.caPem);
 
   const hanging = new Set<ServerResponse>();

@@ -188,6 +188,24 @@ describe('sandbox: start and control', () => {
     expect(existsSync(sb.caFile)).toBe(false);
   });
 
+  it('is valid for the extra names of tlsNames (how a container reaches it), and only those', async () => {
+    const sb = await start({ seedData: { accounts: ACCOUNTS, orders: ORDERS }, tlsNames: ['sandbox.test'] });
+    // Connect to loopback but verify the certificate against another name, as a client that
+    // reaches the sandbox by that name would.
+    const statusAs = async (servername: string) => {
+      const client = new Agent({ connect: { ca: sb.caPem, servername } });
+      try {
+        const res = await client.request({ origin: sb.url, path: '/_sandbox/stats', method: 'GET' });
+        await res.body.text();
+        return res.statusCode;
+      } finally {
+        await client.destroy();
+      }
+    };
+    expect(await statusAs('sandbox.test')).toBe(200);
+    await expect(statusAs('other.test')).rejects.toThrow(/other\.test/);
+  });
+
   it('reads stats and orders, changes faults and resets stats over HTTPS', async () => {
     const sb = await start();
     await ssl({ orderNumber: '1017', revocationReason: 'r' });

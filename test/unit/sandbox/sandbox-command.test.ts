@@ -15,9 +15,11 @@ describe('revoker sandbox flags', () => {
         latency: 'lognormal:40:400',
         faultRate: 'reset=0.01,unknownError=0.02',
         seed: '9',
+        tlsName: ['sandbox', 'a.test,b.test'],
       }),
     ).toEqual({
       host: '127.0.0.1',
+      tlsNames: ['sandbox', 'a.test', 'b.test'],
       port: 8443,
       httpPort: 8080,
       orders: 100,
