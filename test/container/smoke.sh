@@ -170,7 +170,7 @@ step "podman-compose up redis worker api (test config, secrets, CA file)"
 sandbox="https://host.containers.internal:$sandbox_port"
 cat >"$work/revoker.config.json" <<EOF
 {
-  "redis": { "prefix": "{revoker-smoke}" },
+  "redis": { "prefix": "revoker-smoke" },
   "accounts": {
     "sectigo-smoke": {
       "vendor": "sectigo",

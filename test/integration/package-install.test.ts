@@ -35,7 +35,7 @@ let work: string;
 let app: string;
 let packedFiles: string[];
 let revokerBin: string;
-const prefix = `{revoker-pkg-${process.pid}}`;
+const prefix = `revoker-pkg-${process.pid}`;
 const children: ChildProcess[] = [];
 
 /** The installed command, run by this Node.js, in the consumer project, without REDIS_URL. */
