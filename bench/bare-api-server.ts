@@ -16,7 +16,7 @@ const queue = new Queue('account-sectigo', {
   prefix: process.env.BENCH_PREFIX ?? '{bench-e}',
 });
 // The retry settings of bench/config.ts: the same job options revoker's producer sets.
-const jobOptions = accountJobOptions({ attempts: 5, baseDelayMs: 100, maxDelayMs: 2000 });
+const jobOptions = accountJobOptions();
 const batchId = `lib-api-${new Date().toISOString().slice(0, 10).replace(/-/g, '')}`;
 
 interface Item {

@@ -6,7 +6,7 @@
  */
 import { Worker } from 'bullmq';
 import { Pool } from 'undici';
-import { type BareJob, LOGIN_NAME, LOGIN_PASSWORD, QUEUE_NAME } from './orders.ts';
+import { LOGIN_NAME, LOGIN_PASSWORD, QUEUE_NAME, REASON } from './orders.ts';
 import { connectRedis } from './redis.ts';
 
 export const REVOKE_SSL_PATH = '/products/!AutoRevokeSSL';
@@ -71,8 +71,9 @@ export async function runBareWorker(options: {
   const worker = new Worker(
     QUEUE_NAME,
     async (job) => {
-      const { params } = job.data as BareJob['data'];
-      const body = await postRevoke(pool, params.orderNumber, params.revocationReason);
+      // The job is compact (orders.ts bareJobs): the order number is the id's last part.
+      const id = job.id ?? '';
+      const body = await postRevoke(pool, id.slice(id.lastIndexOf('~') + 1), REASON);
       if (!body.startsWith('errorCode=0')) notZero++;
     },
     { connection, prefix: options.prefix, concurrency: options.concurrency },

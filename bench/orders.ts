@@ -2,6 +2,7 @@
  * What the bench revokes: sandbox orders that are all issued (every revoke answers 0, so every
  * job is one call and one success), and input rows / job data naming them the way revoker does.
  */
+import { paramSetId } from '../src/queue/compact-job-data.ts';
 import { DEMO_SECTIGO_ACCOUNT } from '../src/sandbox/accounts.ts';
 import type { SandboxSeed } from '../src/sandbox/seed.ts';
 import { generateSeed } from '../src/sandbox/seed-generator.ts';
@@ -48,18 +49,18 @@ export function* revokeRows(orderNumbers: Iterable<string>): Generator<BenchRow>
   }
 }
 
-/** The job revoker makes from such a row (src/jobs/job-id.ts, src/queue/producer.ts), built directly. */
+/**
+ * The job revoker makes from such a row (src/jobs/job-id.ts, src/queue/producer.ts), built
+ * directly: compact data (src/queue/compact-job-data.ts) naming the batch's one parameter set.
+ */
 export interface BareJob {
   name: string;
-  data: {
-    account: string;
-    operation: string;
-    params: { orderNumber: string; revocationReason: string; responseFormat: number };
-    batchId: string;
-    row: number;
-  };
+  data: { b: string; r: number; p: string };
   jobId: string;
 }
+
+/** The parameter set of every bench row (what revoker's schema makes of REASON). */
+export const BENCH_PARAM_SET = paramSetId(JSON.stringify({ revocationReason: REASON, responseFormat: 1 }));
 
 export function* bareJobs(orderNumbers: Iterable<string>, batchId: string): Generator<BareJob> {
   let row = 1;
@@ -67,13 +68,7 @@ export function* bareJobs(orderNumbers: Iterable<string>, batchId: string): Gene
     row++;
     yield {
       name: OPERATION,
-      data: {
-        account: ACCOUNT,
-        operation: OPERATION,
-        params: { orderNumber, revocationReason: REASON, responseFormat: 1 },
-        batchId,
-        row,
-      },
+      data: { b: batchId, r: row, p: BENCH_PARAM_SET },
       // Order numbers here have no leading zeros, so this is revoker's canonical id.
       jobId: `${ACCOUNT}~${OPERATION}~orderNumber~${orderNumber}`,
     };

@@ -111,15 +111,7 @@ async function runBare(
   warm: number,
 ): Promise<{ ms: number; added: number }> {
   const prefix = benchPrefix('a', 'bare');
-  const jobOptions = accountJobOptions(
-    benchConfig({
-      redisUrl: ctx.redisUrl,
-      prefix,
-      sectigoBaseUrl: NO_SANDBOX,
-      rateLimit: { max: 100_000, durationMs: 1000 },
-      concurrency: 100,
-    }).retry,
-  );
+  const jobOptions = accountJobOptions();
   try {
     const started = performance.now();
     const added = await bareAddBulk({

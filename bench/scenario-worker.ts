@@ -171,19 +171,12 @@ async function runBareSide(
   concurrency: number,
 ): Promise<WorkerSideResult> {
   const prefix = benchPrefix('b', 'bare');
-  const retry = benchConfig({
-    redisUrl: ctx.redisUrl,
-    prefix,
-    sectigoBaseUrl: sandbox.sectigoBaseUrl,
-    rateLimit: HIGH_LIMIT,
-    concurrency,
-  }).retry;
   try {
     await bareAddBulk({
       redis: ctx.redis,
       prefix,
       jobs: bareJobs(orders, 'bench-worker-bare'),
-      jobOptions: accountJobOptions(retry),
+      jobOptions: accountJobOptions(),
     });
     await sandbox.resetStats();
     const run = await runBareWorker({

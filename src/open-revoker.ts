@@ -11,6 +11,7 @@ import { accountsWithQueues } from './queue/account-queues.ts';
 import { type PruneOptions, type PruneResult, pruneBatches } from './queue/batch-prune.ts';
 import { type BatchReader, createBatchReader } from './queue/batch-report.ts';
 import { createBatchStore } from './queue/batch-store.ts';
+import { createParamSetCache } from './queue/compact-job-data.ts';
 import { createDeadLetter, type DeadLetter } from './queue/dead-letter.ts';
 import { type FleetSnapshot, readFleetSnapshot } from './queue/fleet-snapshot.ts';
 import { createIdempotencyStore, type IdempotencyStore } from './queue/idempotency-store.ts';
@@ -123,8 +124,9 @@ export async function openRevoker(config: RevokerConfig, open: OpenOptions = {})
     queue: dlqQueue,
     results,
     accountQueue: queueFor,
-    jobOptions: accountJobOptions(config.retry),
+    jobOptions: accountJobOptions(),
     claims: { redis, keyOf: keys.replayClaim },
+    paramSets: createParamSetCache((batchId, setId) => redis.hget(keys.batchParams(batchId), setId)),
   });
   const producer = createProducer({
     redis,

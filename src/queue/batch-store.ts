@@ -167,6 +167,7 @@ export function createBatchStore(redis: RedisClient, keys: KeySpace): BatchStore
         keys.batchInvalid(batchId),
         keys.batchStaging(batchId),
         keys.batchLease(batchId),
+        keys.batchParams(batchId),
       );
       await redis.multi().zrem(keys.batches, batchId).zrem(keys.batchesOpen, batchId).exec();
     },

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Job, JobsOptions, Queue } from 'bullmq';
 import { ErrorCodes } from '../errors.ts';
 import { parseJobId } from '../jobs/job-id.ts';
+import { expandJobData, type ParamSetReader } from './compact-job-data.ts';
 import {
   type AttemptRecord,
   appendAttempt,
@@ -78,6 +79,8 @@ export interface DeadLetterDeps {
   jobOptions: JobsOptions;
   /** The Redis connection and key of the per-entry replay claims. */
   claims: { redis: RedisClient; keyOf(jobId: string): string };
+  /** Batches' parameter sets: a failed job in the compact form is entered with its full data. */
+  paramSets: ParamSetReader;
   /**
    * Told of items a sweep dead-lettered (BullMQ failed their jobs): a final outcome like any
    * other, for webhooks and metrics. Must not throw (the worker pool passes one that logs).
@@ -141,7 +144,7 @@ export function createDeadLetter(deps: DeadLetterDeps): DeadLetter {
       // A leftover holds the id; it must go, or the add below would be a no-op.
       await old.remove();
     }
-    const { followUp: _followUp, ...fresh } = data;
+    const { followUp: _followUp, retries: _retries, ...fresh } = data;
     await target.add(data.operation, fresh, { ...deps.jobOptions, jobId });
     return { ok: true };
   }
@@ -275,7 +278,9 @@ export function createDeadLetter(deps: DeadLetterDeps): DeadLetter {
         if (failed.length === 0) return moved;
         for (const job of failed) {
           const jobId = job.id ?? '';
-          const data = job.data as QueueJobData;
+          const expanded = await expandJobData(jobId, job.name, job.data, deps.paramSets);
+          // Unreadable data goes in as it is: the entry still names the job and why it failed.
+          const data = (expanded.ok ? expanded.data : job.data) as QueueJobData;
           const record = failedJobRecord({
             data,
             failedReason: job.failedReason,

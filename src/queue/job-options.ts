@@ -1,9 +1,9 @@
 /**
- * BullMQ options every account job gets. Attempts are decided by the processor (it dead-letters
- * on the last one instead of failing), so BullMQ's own count only needs to be as high.
+ * The BullMQ options of account jobs and queues, and the retry settings the processor applies.
  */
 import type { JobsOptions } from 'bullmq';
 
+/** The backoff type of jobs enqueued before the processor retried by itself (worker-pool.ts). */
 export const BACKOFF_TYPE = 'revoker-full-jitter';
 
 export interface RetrySettings {
@@ -12,16 +12,20 @@ export interface RetrySettings {
   maxDelayMs: number;
 }
 
-export function accountJobOptions(retry: RetrySettings): JobsOptions {
-  return {
-    attempts: retry.attempts,
-    backoff: { type: BACKOFF_TYPE },
-    // Finished jobs leave Redis soon: the results hash is the durable record, not BullMQ.
-    removeOnComplete: { count: 100 },
-    // Failed jobs are swept into the dead-letter queue, which keeps them.
-    removeOnFail: false,
-  };
+/**
+ * BullMQ options every account job gets: none but its id. The processor retries transient
+ * answers itself (processor.ts: the count in the job data, the wait from backoff.ts) and
+ * dead-letters on the last attempt, and the worker keeps 100 completed jobs (worker-pool.ts). So
+ * the options Redis stores with each waiting job are `{"jobId":…}` and fit the small hash
+ * encoding (compact-job-data.ts says why that matters). `attempts: undefined` keeps BullMQ from
+ * storing its default `attempts: 0`.
+ */
+export function accountJobOptions(): JobsOptions {
+  return { attempts: undefined };
 }
+
+/** Completed jobs each account queue keeps: the results hash is the durable record, not BullMQ. */
+export const KEEP_COMPLETED = { count: 100 } as const;
 
 /**
  * Options every account and dead-letter Queue instance gets (each writes them into the queue's

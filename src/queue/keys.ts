@@ -59,6 +59,8 @@ export interface KeySpace {
   batchStaging(batchId: string): string;
   /** String with a TTL: the one submission (or resume) running for a batch holds it. */
   batchLease(batchId: string): string;
+  /** Hash: parameter set id → JSON, the parameters a batch's compact jobs share (compact-job-data.ts). */
+  batchParams(batchId: string): string;
   /** String with a TTL: a `dlq replay` working on this entry holds it (two replays never both run it). */
   replayClaim(jobId: string): string;
   /** String with a TTL: the worker pruning finished batches this hour holds it. */
@@ -118,6 +120,7 @@ export function keySpace(namespace: string): KeySpace {
     batchInvalid: (batchId) => batch(batchId, 'invalid'),
     batchStaging: (batchId) => batch(batchId, 'staging'),
     batchLease: (batchId) => batch(batchId, 'lease'),
+    batchParams: (batchId) => batch(batchId, 'params'),
     replayClaim: (jobId) => key('replay', jobId),
     pruneLock: fleet('prune-lock'),
     idempotency: (keyHash) => key('idempotency', keyHash),

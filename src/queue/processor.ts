@@ -21,6 +21,7 @@ import type { OperationSpec, VendorAccount } from '../vendors/operation.ts';
 import { makeOutcome, type Outcome } from '../vendors/outcome.ts';
 import { getOperation } from '../vendors/registry.ts';
 import type { AccountControl } from './account-control.ts';
+import { expandJobData, isCompactJobData, type ParamSetReader } from './compact-job-data.ts';
 import type { DeadLetter, DeadLetterEntry } from './dead-letter.ts';
 import { type AfterResume, type Decision, decide, escalates } from './decide.ts';
 import {
@@ -35,16 +36,6 @@ import { planStart } from './plan-start.ts';
 import { parseQueueJobData, type QueueJobData } from './queue-job.ts';
 import type { LockProof, ResultStore } from './result-store.ts';
 import type { WorkerEvents } from './worker-events.ts';
-
-/** Thrown for a transient outcome: BullMQ counts the attempt and retries with our backoff. */
-export class TransientVendorError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(`${code}: ${message}`);
-    this.name = 'TransientVendorError';
-    this.code = code;
-  }
-}
 
 /** The worker no longer holds the job (its lock expired and another run took it): nothing is written. */
 export class LockLostError extends Error {
@@ -70,6 +61,10 @@ export interface ProcessorDeps {
   accountName: string;
   runtime: AccountRuntime;
   maxAttempts: number;
+  /** The wait before retry number `retry` (1 after the first transient answer): backoff.ts. */
+  retryDelayMs: (retry: number) => number;
+  /** A batch's parameter sets, for jobs in the compact form (compact-job-data.ts). */
+  paramSets: ParamSetReader;
   results: ResultStore;
   deadLetter: DeadLetter;
   control: AccountControl;
@@ -143,7 +138,8 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
       ? { lockKey: `${job.queueQualifiedName}:${jobId}:lock`, token }
       : undefined;
     const jobTarget = parseJobId(jobId);
-    const parsed = parseQueueJobData(job.data);
+    const expanded = await expandJobData(jobId, job.name, job.data, deps.paramSets);
+    const parsed = expanded.ok ? parseQueueJobData(expanded.data) : expanded;
     if (!parsed.ok) {
       // A job we cannot read is never retried: it goes to the dead-letter queue with the reason.
       const found = await deps.results.get(jobId).catch(() => undefined);
@@ -177,7 +173,7 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
       if (plan.record.outcome === 'dead-lettered') await addDeadLetterEntry(job, data, plan.record);
       // A run that died between writing the record and telling its listeners told no one: tell
       // now, marked as told again (webhook deliveries are keyed by the record, so not doubled).
-      await tellFinished(job, jobId, plan.record, true);
+      await tellFinished(job, data, jobId, plan.record, true);
       return { outcome: plan.record.outcome };
     }
     const run: Run = { job, jobId, lock, data, spec, rehearsal, found: begun.record };
@@ -236,7 +232,7 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
         target,
         code: outcome.code,
         class: outcome.class,
-        attempt: job.attemptsMade + 1,
+        attempt: attemptsMadeOf(job, data) + 1,
         latencyMs: Math.round(outcome.latencyMs),
       },
       'vendor call',
@@ -322,7 +318,7 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
 
     const decision = decide(outcome, {
       kind: spec.kind,
-      attemptsMade: job.attemptsMade,
+      attemptsMade: attemptsMadeOf(job, data),
       maxAttempts: deps.maxAttempts,
       earlierMayHaveTakenEffect,
       defaultRateLimitWaitMs: deps.runtime.defaultRateLimitWaitMs,
@@ -469,7 +465,15 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
           ...(run.rehearsal ? { rehearsal: true } : {}),
         });
         if (written !== unfinishedOutcome(run)) return { outcome: written };
-        throw new TransientVendorError(outcome.code, outcome.message);
+        // Our retry, not BullMQ's: the count lives in the job data, so the job's options stay
+        // small (compact-job-data.ts) and the attempt limit is the worker's config.
+        const retries = (run.data.retries ?? 0) + 1;
+        await run.job.updateData({ ...run.data, retries });
+        await run.job.moveToDelayed(
+          now() + deps.retryDelayMs(attemptsMadeOf(run.job, run.data) + 1),
+          run.lock?.token,
+        );
+        throw new DelayedError();
       }
       case 'rate-limit':
       case 'halt':
@@ -546,9 +550,20 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
     if (first) await tell(events.accountHalted, { account: deps.accountName, reason, code, jobId, at });
   }
 
-  async function tellFinished(job: Job, jobId: string, record: ItemRecord, again: boolean): Promise<void> {
-    // job.data as read: an INVALID_JOB may lack fields, and the listener gets what there is.
-    const data = job.data as Partial<QueueJobData>;
+  async function tellFinished(
+    job: Job,
+    runData: Partial<QueueJobData> | undefined,
+    jobId: string,
+    record: ItemRecord,
+    again: boolean,
+  ): Promise<void> {
+    // An INVALID_JOB has only job.data as read: it may lack fields, and the listener gets what there is.
+    const raw: unknown = job.data;
+    const data: Partial<QueueJobData> =
+      runData ??
+      (isCompactJobData(raw)
+        ? { operation: job.name as QueueJobData['operation'], batchId: raw.b, row: raw.r }
+        : (raw as Partial<QueueJobData>));
     await tell(events.itemFinished, {
       account: deps.accountName,
       operation: data.operation ?? ('' as QueueJobData['operation']),
@@ -568,10 +583,13 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
    * Writes under the job's lock and answers the outcome the record holds afterwards: the one
    * written, or the one that refused it (a success on record is never overwritten).
    */
-  async function write(run: Pick<Run, 'job' | 'jobId' | 'lock'>, record: ItemRecord): Promise<RecordOutcome> {
+  async function write(
+    run: Pick<Run, 'job' | 'jobId' | 'lock'> & { data?: QueueJobData },
+    record: ItemRecord,
+  ): Promise<RecordOutcome> {
     const result = await deps.results.write(run.jobId, record, { lock: run.lock });
     if (result.status === 'ok') {
-      if (FINAL_OUTCOMES.has(record.outcome)) await tellFinished(run.job, run.jobId, record, false);
+      if (FINAL_OUTCOMES.has(record.outcome)) await tellFinished(run.job, run.data, run.jobId, record, false);
       return record.outcome;
     }
     if (result.status === 'lock-lost') throw new LockLostError(run.jobId);
@@ -590,7 +608,7 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
   }
 
   async function deadLetterJob(
-    run: Pick<Run, 'job' | 'jobId' | 'lock' | 'found' | 'rehearsal'>,
+    run: Pick<Run, 'job' | 'jobId' | 'lock' | 'found' | 'rehearsal'> & { data?: QueueJobData },
     data: QueueJobData,
     attempts: AttemptRecord[],
     why: { code: string; reason: string },
@@ -641,4 +659,12 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
     };
     await deps.deadLetter.add(entry);
   }
+}
+
+/**
+ * Attempts made before this run: our retries (in the job data) plus BullMQ's count, which jobs
+ * enqueued with BullMQ attempts and backoff options (before revoker retried by itself) still carry.
+ */
+function attemptsMadeOf(job: Job, data: QueueJobData): number {
+  return (data.retries ?? 0) + job.attemptsMade;
 }

@@ -19,6 +19,7 @@ import {
 } from '../jobs/input-row.ts';
 import type { OperationName } from '../vendors/operation.ts';
 import { type BatchMeta, createBatchStore, type InvalidRow } from './batch-store.ts';
+import { type CompactJobData, createParamSetEncoder } from './compact-job-data.ts';
 import type { DeadLetter } from './dead-letter.ts';
 import { FINAL_OUTCOMES, type ItemOutcome, type ItemRecord, parseItemRecord } from './item-record.ts';
 import { accountJobOptions, QUEUE_STREAMS, type RetrySettings } from './job-options.ts';
@@ -148,7 +149,7 @@ export function createProducer(options: ProducerOptions): Producer {
   }
   const batches = createBatchStore(redis, keys);
   const results = createResultStore(redis, keys);
-  const jobOptions = accountJobOptions(options.retry);
+  const jobOptions = accountJobOptions();
   const queues = new Map<string, Queue>();
 
   const queueFor = (account: string): Queue => {
@@ -276,19 +277,29 @@ export function createProducer(options: ProducerOptions): Producer {
     const digest = createHash('sha256');
     const splits = new Map<string, AccountSplit>();
     const validation = withRehearsal(options.validation, submitOptions);
+    // One chunk is written while the next is validated (Redis and this process work at once);
+    // never more than one, so memory stays a chunk's worth. Chunks land in input order.
+    let writing: Promise<void> = Promise.resolve();
+    let writeFailed: { error: unknown } | undefined;
     const flush = async () => {
-      if (pending.length > 0) {
-        await redis
-          .multi()
-          .rpush(staging, ...pending)
-          .pexpire(staging, STAGING_TTL_MS)
-          .exec();
-        pending = [];
-      }
-      if (invalidRows.length > 0) {
-        await batches.appendInvalid(batchId, invalidRows);
-        invalidRows = [];
-      }
+      const items = pending;
+      const invalid = invalidRows;
+      pending = [];
+      invalidRows = [];
+      await writing;
+      if (writeFailed) throw writeFailed.error;
+      writing = Promise.all([
+        items.length > 0
+          ? redis.multi().rpush(staging, ...items).pexpire(staging, STAGING_TTL_MS).exec()
+          : undefined,
+        invalid.length > 0 ? batches.appendInvalid(batchId, invalid) : undefined,
+      ]).then(
+        () => {},
+        // Kept until the next flush throws it: an unawaited rejection would end the process.
+        (error: unknown) => {
+          writeFailed = { error };
+        },
+      );
     };
     await redis.del(staging, keys.batchInvalid(batchId));
     for await (const row of rows) {
@@ -317,6 +328,8 @@ export function createProducer(options: ProducerOptions): Producer {
       if (pending.length >= chunkSize || invalidRows.length >= chunkSize) await flush();
     }
     await flush();
+    await writing;
+    if (writeFailed) throw writeFailed.error;
     meta.digest = digest.digest('hex');
 
     if (meta.rows === 0) {
@@ -359,12 +372,25 @@ export function createProducer(options: ProducerOptions): Producer {
     let enqueued = 0;
     let alreadyFinished = 0;
     let retried = 0;
-    for (let start = 0; start < meta.valid; start += chunkSize) {
+    const encoder = createParamSetEncoder();
+    // The next chunk is read while this one is written (as in stage): a record that turns final
+    // in between only means its job is added and completes with no call.
+    const read = async (start: number) => {
       const chunk = (await redis.lrange(staging, start, start + chunkSize - 1)).map(
         (l) => JSON.parse(l) as ValidItem,
       );
-      const known = await results.getMany(chunk.map((item) => item.jobId));
-      const byQueue = new Map<string, { name: string; data: QueueJobData; opts: typeof jobOptions }[]>();
+      return { chunk, known: await results.getMany(chunk.map((item) => item.jobId)) };
+    };
+    let next = meta.valid > 0 ? read(0) : undefined;
+    for (let start = 0; start < meta.valid; start += chunkSize) {
+      const { chunk, known } = await (next as ReturnType<typeof read>);
+      next = start + chunkSize < meta.valid ? read(start + chunkSize) : undefined;
+      // Awaited in the next round; until then a failure must not end the process unheard.
+      next?.catch(() => {});
+      const byQueue = new Map<
+        string,
+        { name: string; data: QueueJobData | CompactJobData; opts: typeof jobOptions }[]
+      >();
       const redo: { jobId: string; data: QueueJobData }[] = [];
       chunk.forEach((item, i) => {
         const record = known[i];
@@ -380,15 +406,25 @@ export function createProducer(options: ProducerOptions): Producer {
           return;
         }
         const list = byQueue.get(item.account) ?? [];
-        list.push({ name: item.operation, data, opts: { ...jobOptions, jobId: item.jobId } });
+        list.push({
+          name: item.operation,
+          data: encoder.encode(item, batchId) ?? data,
+          opts: { ...jobOptions, jobId: item.jobId },
+        });
         byQueue.set(item.account, list);
       });
+      // The sets the chunk's jobs name are stored before any of them is added (the batch's
+      // keys share a slot, so the two writes travel together).
+      const sets = encoder.takeNewSets();
       const skip = Math.max(0, listed - start);
-      await batches.appendItems(
-        batchId,
-        chunk.slice(skip).map((item) => ({ row: item.row, jobId: item.jobId })),
-        start + skip,
-      );
+      await Promise.all([
+        sets.size > 0 ? redis.hset(keys.batchParams(batchId), sets) : undefined,
+        batches.appendItems(
+          batchId,
+          chunk.slice(skip).map((item) => ({ row: item.row, jobId: item.jobId })),
+          start + skip,
+        ),
+      ]);
       for (const [account, jobs] of byQueue) {
         await queueFor(account).addBulk(jobs);
         enqueued += jobs.length;

@@ -27,6 +27,8 @@ export const queueJobDataSchema = jobDataSchema.extend({
   followUp: followUpSchema.optional(),
   /** Re-enqueued from the dead-letter queue: its earlier attempts are in its item record. */
   replayed: z.boolean().optional(),
+  /** Transient answers retried so far (the processor retries; BullMQ's attempts are not used). */
+  retries: z.int().nonnegative().optional(),
 });
 
 export type QueueJobData = z.infer<typeof queueJobDataSchema>;

@@ -10,8 +10,15 @@ import { createAccountControl, type FleetRateLimit } from './account-control.ts'
 import { fullJitterDelayMs } from './backoff.ts';
 import { pruneBatches } from './batch-prune.ts';
 import { createBatchStore } from './batch-store.ts';
+import { createParamSetCache } from './compact-job-data.ts';
 import { createDeadLetter, type DeadLetter } from './dead-letter.ts';
-import { accountJobOptions, BACKOFF_TYPE, QUEUE_STREAMS, type RetrySettings } from './job-options.ts';
+import {
+  accountJobOptions,
+  BACKOFF_TYPE,
+  KEEP_COMPLETED,
+  QUEUE_STREAMS,
+  type RetrySettings,
+} from './job-options.ts';
 import type { KeySpace } from './keys.ts';
 import { type AccountRuntime, createProcessor } from './processor.ts';
 import { createRedis, type RedisClient } from './redis-connection.ts';
@@ -103,12 +110,15 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
     streams: QUEUE_STREAMS,
   });
   dlqQueue.on('error', (err) => logger.warn({ err: err.message }, 'dead-letter queue connection error'));
+  // Shared by the accounts' processors: a batch's parameter sets are read once per worker.
+  const paramSets = createParamSetCache((batchId, setId) => store.hget(keys.batchParams(batchId), setId));
   const deadLetter: DeadLetter = createDeadLetter({
     queue: dlqQueue,
     results,
     accountQueue: queueFor,
-    jobOptions: accountJobOptions(options.retry),
+    jobOptions: accountJobOptions(),
     claims: { redis: store, keyOf: keys.replayClaim },
+    paramSets,
     ...(options.events?.itemFinished
       ? {
           events: {
@@ -143,6 +153,8 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
       accountName: account,
       runtime: settings,
       maxAttempts: options.retry.attempts,
+      retryDelayMs: (retry) => fullJitterDelayMs(retry, options.retry),
+      paramSets,
       // Bound to the account: a job in its queue whose id names none still gets a record here.
       results: createResultStore(store, keys, { account }),
       deadLetter,
@@ -158,11 +170,15 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
       connection,
       prefix: address.prefix,
       concurrency: settings.concurrency,
+      // Jobs carry no removeOnComplete of their own (job-options.ts): the worker's applies.
+      removeOnComplete: KEEP_COMPLETED,
       // No limiter of our own: BullMQ then takes both max and window from the queue's meta in
       // Redis (agreeRateLimit above), so a limit lowered anywhere binds every worker at once.
       lockDuration: options.lockDurationMs ?? 30_000,
       stalledInterval: options.stalledIntervalMs ?? 15_000,
       maxStalledCount: options.maxStalledCount ?? 2,
+      // Jobs enqueued with BullMQ attempts and our backoff type (before the processor retried by
+      // itself) still retry through BullMQ when something unexpected throws.
       settings: {
         backoffStrategy: (attemptsMade: number, type?: string) =>
           type === BACKOFF_TYPE ? fullJitterDelayMs(attemptsMade, options.retry) : 0,
