@@ -144,7 +144,7 @@ export function createDeadLetter(deps: DeadLetterDeps): DeadLetter {
       // A leftover holds the id; it must go, or the add below would be a no-op.
       await old.remove();
     }
-    const { followUp: _followUp, retries: _retries, ...fresh } = data;
+    const { followUp: _followUp, retries: _retries, retryReason: _retryReason, ...fresh } = data;
     await target.add(data.operation, fresh, { ...deps.jobOptions, jobId });
     return { ok: true };
   }

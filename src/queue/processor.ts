@@ -468,7 +468,11 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
         // Our retry, not BullMQ's: the count lives in the job data, so the job's options stay
         // small (compact-job-data.ts) and the attempt limit is the worker's config.
         const retries = (run.data.retries ?? 0) + 1;
-        await run.job.updateData({ ...run.data, retries });
+        await run.job.updateData({
+          ...run.data,
+          retries,
+          retryReason: `${outcome.code}: ${outcome.message}`,
+        });
         await run.job.moveToDelayed(
           now() + deps.retryDelayMs(attemptsMadeOf(run.job, run.data) + 1),
           run.lock?.token,

@@ -290,7 +290,11 @@ export function createProducer(options: ProducerOptions): Producer {
       if (writeFailed) throw writeFailed.error;
       writing = Promise.all([
         items.length > 0
-          ? redis.multi().rpush(staging, ...items).pexpire(staging, STAGING_TTL_MS).exec()
+          ? redis
+              .multi()
+              .rpush(staging, ...items)
+              .pexpire(staging, STAGING_TTL_MS)
+              .exec()
           : undefined,
         invalid.length > 0 ? batches.appendInvalid(batchId, invalid) : undefined,
       ]).then(

@@ -29,6 +29,8 @@ export const queueJobDataSchema = jobDataSchema.extend({
   replayed: z.boolean().optional(),
   /** Transient answers retried so far (the processor retries; BullMQ's attempts are not used). */
   retries: z.int().nonnegative().optional(),
+  /** The transient answer retried last (`code: message`), for dashboards (BullMQ's failedReason was). */
+  retryReason: z.string().optional(),
 });
 
 export type QueueJobData = z.infer<typeof queueJobDataSchema>;
