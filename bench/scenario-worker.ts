@@ -39,6 +39,10 @@ export interface WorkerSideResult {
   /** Requests the sandbox counted for this side, and answers other than 0. */
   sandboxRequests: number;
   notZero: number;
+  /** This process's CPU (user + system) per job: the worker's own cost, steadier than the rate on a busy machine. */
+  cpuMsPerJob: number;
+  /** Redis's CPU per job (INFO cpu), all clients: what the side asks of Redis. */
+  redisCpuMsPerJob: number;
 }
 
 export interface WorkerRound {
@@ -152,6 +156,7 @@ async function runRevokerSide(
     await sandbox.resetStats();
     const tenth = Math.ceil(orders.length / 10);
     let tenthAt = 0;
+    const cost = startCostMeter(ctx);
     const started = performance.now();
     const pool = await runWorker({
       config,
@@ -168,6 +173,7 @@ async function runRevokerSide(
       if (!tenthAt && done >= tenth) tenthAt = performance.now();
     }
     const ended = performance.now();
+    const spent = await cost.stop(done);
     await pool.close();
     if (done < orders.length) progress(`worker: revoker side timed out at ${done} of ${orders.length}`);
     const counts = await revoker.batches.counts(batchId);
@@ -179,6 +185,7 @@ async function runRevokerSide(
       steadyJobsPerSec: perSecond(done - tenth, ended - tenthAt),
       sandboxRequests: stats.totalRequests,
       notZero: stats.totalRequests - (stats.codes.sectigo['0'] ?? 0),
+      ...spent,
       revoked: counts.revoked,
       total: counts.total,
     };
@@ -203,6 +210,7 @@ async function runBareSide(
       jobOptions: accountJobOptions(),
     });
     await sandbox.resetStats();
+    const cost = startCostMeter(ctx);
     const run = await runBareWorker({
       redisUrl: ctx.redisUrl,
       prefix,
@@ -212,6 +220,7 @@ async function runBareSide(
       expected: orders.length,
       timeoutMs: 300_000,
     });
+    const spent = await cost.stop(run.completed);
     const stats = await sandbox.stats();
     return {
       jobs: orders.length,
@@ -220,8 +229,29 @@ async function runBareSide(
       steadyJobsPerSec: perSecond(run.steadyJobs, run.steadyMs),
       sandboxRequests: stats.totalRequests,
       notZero: run.notZero + run.failed,
+      ...spent,
     };
   } finally {
     await deleteKeys(ctx.redis, prefix);
   }
+}
+
+/** CPU spent from now until stop(): this process's, and Redis's (INFO cpu), per job done. */
+function startCostMeter(ctx: BenchContext) {
+  const cpu = process.cpuUsage();
+  const redisBefore = redisCpuMs(ctx);
+  return {
+    async stop(jobs: number): Promise<{ cpuMsPerJob: number; redisCpuMsPerJob: number }> {
+      const used = process.cpuUsage(cpu);
+      const redisMs = (await redisCpuMs(ctx)) - (await redisBefore);
+      const per = (ms: number) => (jobs > 0 ? round(ms / jobs, 4) : 0);
+      return { cpuMsPerJob: per((used.user + used.system) / 1000), redisCpuMsPerJob: per(redisMs) };
+    },
+  };
+}
+
+async function redisCpuMs(ctx: BenchContext): Promise<number> {
+  const info = await ctx.redis.info('cpu');
+  const value = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? 0);
+  return (value('used_cpu_sys') + value('used_cpu_user')) * 1000;
 }
