@@ -97,6 +97,11 @@ export interface WorkersRunResult {
     bench: number;
     other: number;
   };
+  /**
+   * `cpus` ÷ the CPU per job of this run's own processes (workers, Redis, sandbox, bench): the
+   * rate the machine could carry if every core were this run's. Shows what a busy machine hid.
+   */
+  cpuBoundJobsPerSec: number;
   report: { total: number; revoked: number; complete: boolean };
 }
 
@@ -410,6 +415,7 @@ async function runOnce(
         notZero: stats.totalRequests - (stats.codes.sectigo['0'] ?? 0),
       },
       cores: coresBetween(s1, s2),
+      cpuBoundJobsPerSec: cpuBound(s1, s2, jobs),
       report: {
         total: counts.total,
         revoked: counts.revoked,
@@ -457,6 +463,16 @@ function coresBetween(s1: Snapshot, s2: Snapshot): WorkersRunResult['cores'] {
     bench: per(bench),
     other: per(Math.max(0, machineBusy - redis - workers - sandbox - bench)),
   };
+}
+
+function cpuBound(s1: Snapshot, s2: Snapshot, jobs: number): number {
+  const ownMs =
+    s2.redisCpuMs -
+    s1.redisCpuMs +
+    (s2.workerCpuMs - s1.workerCpuMs) +
+    (s2.sandboxCpuMs - s1.sandboxCpuMs) +
+    (s2.benchCpuMs - s1.benchCpuMs);
+  return ownMs > 0 ? Math.round((cpus().length * 1000 * jobs) / ownMs) : 0;
 }
 
 function mean(values: readonly number[]): number {
