@@ -35,6 +35,30 @@ export async function usedMemory(redis: Redis): Promise<number> {
   return Number(/^used_memory:(\d+)/m.exec(await redis.info('memory'))?.[1] ?? Number.NaN);
 }
 
+/** INFO commandstats: calls and microseconds per command (commands run inside Lua scripts count too). */
+export async function commandStats(redis: Redis): Promise<Map<string, { calls: number; usec: number }>> {
+  const stats = new Map<string, { calls: number; usec: number }>();
+  for (const match of (await redis.info('commandstats')).matchAll(
+    /^cmdstat_(\S+):calls=(\d+),usec=(\d+)/gm,
+  )) {
+    stats.set(match[1] ?? '', { calls: Number(match[2]), usec: Number(match[3]) });
+  }
+  return stats;
+}
+
+/** INFO cpu `used_cpu_sys + used_cpu_user` of the server process, in ms. */
+export async function redisCpuMs(redis: Redis): Promise<number> {
+  const info = await redis.info('cpu');
+  const read = (field: string) =>
+    Number(new RegExp(`^${field}:([\\d.]+)`, 'm').exec(info)?.[1] ?? Number.NaN);
+  return (read('used_cpu_sys') + read('used_cpu_user')) * 1000;
+}
+
+/** INFO clients `connected_clients`. */
+export async function connectedClients(redis: Redis): Promise<number> {
+  return Number(/^connected_clients:(\d+)/m.exec(await redis.info('clients'))?.[1] ?? Number.NaN);
+}
+
 export async function redisVersion(redis: Redis): Promise<string> {
   return /^redis_version:(\S+)/m.exec(await redis.info('server'))?.[1] ?? 'unknown';
 }

@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (`node bench/run.ts [a] [b] [c] [d] [e]`): runs the scenarios (all when none is
+ * `npm run bench` (`node bench/run.ts [a] [b] [c] [d] [e] [f]`): runs the scenarios (all when none is
  * named) against the vendor sandbox and one Redis, and prints ONE JSON object on standard output.
  * Progress goes to standard error. Targets are reported as met: true/false; the process does not
  * fail on them (shared machines are noisy). See bench/README.md for what each figure means.
@@ -14,8 +14,9 @@ import { scenarioMemory } from './scenario-memory.ts';
 import { scenarioRate } from './scenario-rate.ts';
 import { scenarioSubmit } from './scenario-submit.ts';
 import { scenarioWorker } from './scenario-worker.ts';
+import { scenarioWorkers } from './scenario-workers.ts';
 
-// BENCH_SCALE (default 1) shrinks the job counts of a, b, d and e for a quick look; figures from a
+// BENCH_SCALE (default 1) shrinks the job counts of a, b, d, e and f for a quick look; figures from a
 // scaled run are not comparable with the targets' premises. (c) always runs its 30-odd seconds.
 const scale = Number(process.env.BENCH_SCALE ?? '1');
 const scaled = (n: number) => Math.max(1000, Math.round(n * (scale > 0 ? scale : 1)));
@@ -26,6 +27,7 @@ const SCENARIOS = {
   c: { key: 'rateLimit', run: (ctx: BenchContext) => scenarioRate(ctx, 1_700) },
   d: { key: 'memory', run: (ctx: BenchContext) => scenarioMemory(ctx, scaled(200_000), 100) },
   e: { key: 'api', run: (ctx: BenchContext) => scenarioApi(ctx, scaled(30_000), 50) },
+  f: { key: 'workers', run: (ctx: BenchContext) => scenarioWorkers(ctx, scaled(5_000), scaled(2_500), 50) },
 } as const;
 type ScenarioId = keyof typeof SCENARIOS;
 
@@ -33,7 +35,7 @@ function selected(argv: readonly string[]): ScenarioId[] {
   const ids = argv.map((a) => a.toLowerCase());
   const unknown = ids.filter((id) => !(id in SCENARIOS));
   if (unknown.length > 0) {
-    process.stderr.write(`bench: unknown scenario ${unknown.join(', ')} (choose from a b c d e)\n`);
+    process.stderr.write(`bench: unknown scenario ${unknown.join(', ')} (choose from a b c d e f)\n`);
     process.exit(2);
   }
   return ids.length === 0 ? (Object.keys(SCENARIOS) as ScenarioId[]) : [...new Set(ids as ScenarioId[])];

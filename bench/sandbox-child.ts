@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { LatencySpec } from '../src/sandbox/latency.ts';
 import type { SandboxStats } from '../src/sandbox/stats.ts';
 import type { SandboxProcessOptions } from './sandbox-process.ts';
 
@@ -25,6 +26,8 @@ export interface BenchSandbox {
   resetStats(): Promise<void>;
   /** Epoch ms (fractional) of every vendor request since start or the last reset. */
   arrivals(): Promise<number[]>;
+  /** Changes the latency added to every vendor answer from now on. */
+  setLatency(latency: LatencySpec): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -59,11 +62,11 @@ export async function startSandboxProcess(options: SandboxProcessOptions): Promi
     });
   });
 
-  const ask = <T>(type: 'stats' | 'reset' | 'arrivals' | 'close'): Promise<T> =>
+  const ask = <T>(type: 'stats' | 'reset' | 'arrivals' | 'latency' | 'close', extra = {}): Promise<T> =>
     new Promise<T>((resolve) => {
       const id = nextId++;
       pending.set(id, resolve as (body: unknown) => void);
-      child.send({ id, type });
+      child.send({ id, type, ...extra });
     });
 
   let closed: Promise<void> | undefined;
@@ -73,6 +76,7 @@ export async function startSandboxProcess(options: SandboxProcessOptions): Promi
     stats: () => ask<BenchSandboxStats>('stats'),
     resetStats: () => ask<void>('reset'),
     arrivals: () => ask<number[]>('arrivals'),
+    setLatency: (latency) => ask<void>('latency', { latency }),
     close() {
       closed ??= (async () => {
         if (child.exitCode !== null) return;

@@ -7,6 +7,7 @@
  */
 import { subscribe } from 'node:diagnostics_channel';
 import type { IncomingMessage } from 'node:http';
+import type { LatencySpec } from '../src/sandbox/latency.ts';
 import { startSandbox } from '../src/sandbox/server.ts';
 import { benchSeed } from './orders.ts';
 
@@ -14,17 +15,25 @@ export interface SandboxProcessOptions {
   orders: number;
   rateLimits: { max: number; durationMs: number }[];
   seed?: number;
+  /** Added to every vendor answer (src/sandbox/latency.ts); none by default. */
+  latency?: LatencySpec;
 }
 
 export type SandboxRequest =
   | { id: number; type: 'stats' }
   | { id: number; type: 'reset' }
   | { id: number; type: 'arrivals' }
+  | { id: number; type: 'latency'; latency: LatencySpec }
   | { id: number; type: 'close' };
 
 const options = JSON.parse(process.argv[2] ?? '{}') as SandboxProcessOptions;
 const seed = benchSeed(options.orders, options.seed);
-const sandbox = await startSandbox({ seedData: seed, rateLimits: options.rateLimits, onError: () => {} });
+const sandbox = await startSandbox({
+  seedData: seed,
+  rateLimits: options.rateLimits,
+  ...(options.latency ? { latency: options.latency } : {}),
+  onError: () => {},
+});
 
 let arrivals: number[] = [];
 subscribe('http.server.request.start', (message) => {
@@ -54,6 +63,10 @@ process.on('message', (message: SandboxRequest) => {
       break;
     case 'arrivals':
       reply(message.id, arrivals);
+      break;
+    case 'latency':
+      sandbox.controls.setFaults({ latency: message.latency });
+      reply(message.id, null);
       break;
     case 'close':
       void sandbox.close().then(() => {

@@ -16,6 +16,28 @@ export interface WorkerProcess {
 const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 const CLOCK_TICKS_PER_SECOND = 100;
 
+/** VmHWM and VmRSS in bytes, user+system CPU ms of any process; {} where /proc is not there. */
+export function processUsage(pid: number): { peakRssBytes?: number; rssBytes?: number; cpuMs?: number } {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field: string) => {
+      const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
+      return match ? Number(match[1]) * 1024 : undefined;
+    };
+    // /proc/PID/stat: fields 14 and 15 (utime, stime) after the `(comm)` field.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return {
+      peakRssBytes: kb('VmHWM'),
+      rssBytes: kb('VmRSS'),
+      cpuMs: Math.round((ticks * 1000) / CLOCK_TICKS_PER_SECOND),
+    };
+  } catch {
+    return {};
+  }
+}
+
 export function startWorkerProcess(configFile: string, env: Record<string, string>): WorkerProcess {
   const child: ChildProcess = spawn(
     process.execPath,
@@ -29,26 +51,7 @@ export function startWorkerProcess(configFile: string, env: Record<string, strin
   const pid = child.pid ?? 0;
   return {
     pid,
-    usage() {
-      try {
-        const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-        const kb = (field: string) => {
-          const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
-          return match ? Number(match[1]) * 1024 : undefined;
-        };
-        // /proc/PID/stat: fields 14 and 15 (utime, stime) after the `(comm)` field.
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        const ticks = Number(fields[11]) + Number(fields[12]);
-        return {
-          peakRssBytes: kb('VmHWM'),
-          rssBytes: kb('VmRSS'),
-          cpuMs: Math.round((ticks * 1000) / CLOCK_TICKS_PER_SECOND),
-        };
-      } catch {
-        return {};
-      }
-    },
+    usage: () => processUsage(pid),
     async stop() {
       if (child.exitCode !== null) return child.exitCode;
       child.kill('SIGTERM');
