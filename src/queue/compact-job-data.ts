@@ -99,7 +99,8 @@ export type ParamSetReader = (batchId: string, setId: string) => Promise<Record<
 
 /**
  * The full job data of a compact job, from its id and its batch's parameter set; a full job's
- * data is returned as it is. An error names what is missing (the job then goes to the
+ * data is returned as it is (`expanded: false`: still to be validated as job data; an expanded
+ * one is built from checked parts, and its params are validated by the operation's schema). An error names what is missing (the job then goes to the
  * dead-letter queue as unreadable, never runs with guessed parameters).
  */
 export async function expandJobData(
@@ -107,8 +108,8 @@ export async function expandJobData(
   operationName: string,
   data: unknown,
   readSet: ParamSetReader,
-): Promise<{ ok: true; data: unknown } | { ok: false; error: string }> {
-  if (!isCompactJobData(data)) return { ok: true, data };
+): Promise<{ ok: true; data: unknown; expanded: boolean } | { ok: false; error: string }> {
+  if (!isCompactJobData(data)) return { ok: true, data, expanded: false };
   const compact = compactJobDataSchema.safeParse(data);
   if (!compact.success) return { ok: false, error: z.prettifyError(compact.error) };
   const parts = parseJobId(jobId);
@@ -126,7 +127,7 @@ export async function expandJobData(
     row,
     rehearsal: parts.rehearsal,
   };
-  return { ok: true, data: full };
+  return { ok: true, data: full, expanded: true };
 }
 
 /**

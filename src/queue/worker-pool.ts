@@ -90,6 +90,8 @@ export interface WorkerPool {
 export async function startWorkerPool(options: WorkerPoolOptions): Promise<WorkerPool> {
   const { keys, logger } = options;
   const store: RedisClient = createRedis(options.redis, 'worker');
+  // The processors' record reads and writes: two per job from every concurrent job, batched.
+  const records: RedisClient = createRedis(options.redis, 'worker', { autoPipelining: true });
   const results = createResultStore(store, keys);
   const abort = new AbortController();
   const queues = new Map<string, Queue>();
@@ -111,7 +113,7 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
   });
   dlqQueue.on('error', (err) => logger.warn({ err: err.message }, 'dead-letter queue connection error'));
   // Shared by the accounts' processors: a batch's parameter sets are read once per worker.
-  const paramSets = createParamSetCache((batchId, setId) => store.hget(keys.batchParams(batchId), setId));
+  const paramSets = createParamSetCache((batchId, setId) => records.hget(keys.batchParams(batchId), setId));
   const deadLetter: DeadLetter = createDeadLetter({
     queue: dlqQueue,
     results,
@@ -156,7 +158,7 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
       retryDelayMs: (retry) => fullJitterDelayMs(retry, options.retry),
       paramSets,
       // Bound to the account: a job in its queue whose id names none still gets a record here.
-      results: createResultStore(store, keys, { account }),
+      results: createResultStore(records, keys, { account }),
       deadLetter,
       control,
       logger,
@@ -269,7 +271,7 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
         };
         await Promise.all([...queues.values(), dlqQueue].map((q) => settle(() => q.close())));
         await Promise.all(
-          [...workerConnections, store].map((c) =>
+          [...workerConnections, store, records].map((c) =>
             settle(async () => {
               // QUIT waits for Redis; a Redis that is gone gets a disconnect instead.
               if (!(await within(c.quit(), FORCED_CLOSE_MS))) c.disconnect();
@@ -279,7 +281,7 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
         await Promise.all(
           [...options.accounts.values()].map((a) => settle(() => a.account.transport.close())),
         );
-        if (!inTime) for (const c of [...workerConnections, store]) c.disconnect();
+        if (!inTime) for (const c of [...workerConnections, store, records]) c.disconnect();
         if (failures.length > 0) throw new AggregateError(failures, 'worker pool closed with errors');
       })();
       return closing;

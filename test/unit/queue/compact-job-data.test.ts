@@ -88,6 +88,7 @@ describe('compact job data: a batch job in under 64 bytes, expanded to exactly w
         const expanded = await expandJobData(item.jobId, item.operation, compact, redis.read);
         expect(expanded).toEqual({
           ok: true,
+          expanded: true,
           data: {
             account: item.account,
             operation: item.operation,
@@ -170,7 +171,11 @@ describe('compact job data: a batch job in under 64 bytes, expanded to exactly w
       row: 1,
     };
     expect(isCompactJobData(data)).toBe(false);
-    expect(await expandJobData('x', 'sectigo.revokeSSL', data, store().read)).toEqual({ ok: true, data });
+    expect(await expandJobData('x', 'sectigo.revokeSSL', data, store().read)).toEqual({
+      ok: true,
+      data,
+      expanded: false,
+    });
   });
 
   it('reads a set once however many jobs ask together, and again after a miss', async () => {
