@@ -17,9 +17,17 @@ import {
   type ValidItem,
   validateInputRow,
 } from '../jobs/input-row.ts';
+import { type JobIdParts, parseJobId } from '../jobs/job-id.ts';
 import type { OperationName } from '../vendors/operation.ts';
 import { type BatchMeta, createBatchStore, type InvalidRow } from './batch-store.ts';
-import { type CompactJobData, createParamSetEncoder } from './compact-job-data.ts';
+import {
+  type CompactJobData,
+  createParamSetEncoder,
+  expandJobData,
+  isCompactJobData,
+  type ParamSetEncoder,
+  type ParamSetReader,
+} from './compact-job-data.ts';
 import type { DeadLetter } from './dead-letter.ts';
 import { FINAL_OUTCOMES, type ItemOutcome, type ItemRecord, parseItemRecord } from './item-record.ts';
 import { accountJobOptions, QUEUE_STREAMS, type RetrySettings } from './job-options.ts';
@@ -209,7 +217,9 @@ export function createProducer(options: ProducerOptions): Producer {
         );
       }
       try {
-        const staged = await stage(batchId, meta, rows, submitOptions);
+        // One encoder for both passes: stage names the parameter sets, enqueue stores them.
+        const encoder = createParamSetEncoder();
+        const staged = await stage(batchId, meta, rows, submitOptions, encoder);
         if (earlier?.digest !== undefined && earlier.digest !== meta.digest) {
           throw new RevokerError(
             'INPUT_ERR_INVALID',
@@ -219,7 +229,7 @@ export function createProducer(options: ProducerOptions): Producer {
         }
         const split = staged.split;
         await submitOptions.onValidated?.(split);
-        const enqueued = await enqueue(batchId, meta, earlier?.state === 'enqueuing', submitOptions);
+        const enqueued = await enqueue(batchId, meta, earlier?.state === 'enqueuing', submitOptions, encoder);
         return {
           batchId,
           rows: meta.rows,
@@ -268,6 +278,7 @@ export function createProducer(options: ProducerOptions): Producer {
     meta: BatchMeta,
     rows: Iterable<InputRow> | AsyncIterable<InputRow>,
     submitOptions: SubmitOptions,
+    encoder: ParamSetEncoder,
   ): Promise<{ errors: RowError[]; split: AccountSplit[] }> {
     const maxErrors = submitOptions.maxErrors ?? 1000;
     const staging = keys.batchStaging(batchId);
@@ -318,7 +329,7 @@ export function createProducer(options: ProducerOptions): Producer {
         digest.update(`${item.row}\t${item.jobId}\n`);
         if (submitOptions.onWarning)
           for (const warning of rowWarnings(item)) submitOptions.onWarning(warning);
-        pending.push(JSON.stringify(item));
+        pending.push(stagedLine(item, batchId, encoder));
       } else {
         meta.invalid++;
         if (submitOptions.skipInvalid) {
@@ -367,6 +378,7 @@ export function createProducer(options: ProducerOptions): Producer {
     meta: BatchMeta,
     resuming: boolean,
     submitOptions: SubmitOptions,
+    encoder: ParamSetEncoder,
   ): Promise<{ enqueued: number; alreadyFinished: number; retried: number }> {
     const staging = keys.batchStaging(batchId);
     // Items the cut-off submit recorded already: not listed twice.
@@ -376,16 +388,22 @@ export function createProducer(options: ProducerOptions): Producer {
     let enqueued = 0;
     let alreadyFinished = 0;
     let retried = 0;
-    const encoder = createParamSetEncoder();
+    // Every parameter set the batch's jobs name, stored before any job is added.
+    const sets = encoder.takeNewSets();
+    if (sets.size > 0) await redis.hset(keys.batchParams(batchId), sets);
+    const setsById = new Map(
+      [...sets].map(([id, json]) => [id, JSON.parse(json) as Record<string, unknown>]),
+    );
+    const readSet: ParamSetReader = async (_batch, id) => setsById.get(id);
     // The next chunk is read while this one is written (as in stage): a record that turns final
     // in between only means its job is added and completes with no call.
     const read = async (start: number) => {
-      const chunk = (await redis.lrange(staging, start, start + chunkSize - 1)).map(
-        (l) => JSON.parse(l) as ValidItem,
-      );
+      const chunk = (await redis.lrange(staging, start, start + chunkSize - 1)).map(parseStagedLine);
       return { chunk, known: await results.getMany(chunk.map((item) => item.jobId)) };
     };
     let next = meta.valid > 0 ? read(0) : undefined;
+    let adding: Promise<void> = Promise.resolve();
+    let addFailed: { error: unknown } | undefined;
     for (let start = 0; start < meta.valid; start += chunkSize) {
       const { chunk, known } = await (next as ReturnType<typeof read>);
       next = start + chunkSize < meta.valid ? read(start + chunkSize) : undefined;
@@ -395,14 +413,13 @@ export function createProducer(options: ProducerOptions): Producer {
         string,
         { name: string; data: QueueJobData | CompactJobData; opts: typeof jobOptions }[]
       >();
-      const redo: { jobId: string; data: QueueJobData }[] = [];
+      const redo: StagedJob[] = [];
       chunk.forEach((item, i) => {
         const record = known[i];
-        const data = jobDataOf(item, batchId);
         if (record && FINAL_OUTCOMES.has(record.outcome)) {
           // Dead-lettered and asked for again (or purged): run with this row's parameters.
           if (runsAgain(record, submitOptions)) {
-            redo.push({ jobId: item.jobId, data });
+            redo.push(item);
             return;
           }
           // Finished before (another batch or an earlier row): no second vendor call.
@@ -410,36 +427,40 @@ export function createProducer(options: ProducerOptions): Producer {
           return;
         }
         const list = byQueue.get(item.account) ?? [];
-        list.push({
-          name: item.operation,
-          data: encoder.encode(item, batchId) ?? data,
-          opts: { ...jobOptions, jobId: item.jobId },
-        });
+        list.push({ name: item.operation, data: item.data, opts: { ...jobOptions, jobId: item.jobId } });
         byQueue.set(item.account, list);
       });
-      // The sets the chunk's jobs name are stored before any of them is added (the batch's
-      // keys share a slot, so the two writes travel together).
-      const sets = encoder.takeNewSets();
       const skip = Math.max(0, listed - start);
-      await Promise.all([
-        sets.size > 0 ? redis.hset(keys.batchParams(batchId), sets) : undefined,
-        batches.appendItems(
-          batchId,
-          chunk.slice(skip).map((item) => ({ row: item.row, jobId: item.jobId })),
-          start + skip,
-        ),
-      ]);
-      for (const [account, jobs] of byQueue) {
-        await queueFor(account).addBulk(jobs);
-        enqueued += jobs.length;
-      }
-      for (const { jobId, data } of redo) {
+      await batches.appendItems(
+        batchId,
+        chunk.slice(skip).map((item) => ({ row: item.row, jobId: item.jobId })),
+        start + skip,
+      );
+      // This chunk's jobs are added while the next chunk is read and prepared (one addBulk in
+      // flight at a time, on one connection: Redis runs them in input order, each after its
+      // chunk's item list entries).
+      await adding;
+      if (addFailed) throw addFailed.error;
+      adding = (async () => {
+        for (const [account, jobs] of byQueue) await queueFor(account).addBulk(jobs);
+      })().then(
+        () => {},
+        (error: unknown) => {
+          addFailed = { error };
+        },
+      );
+      for (const jobs of byQueue.values()) enqueued += jobs.length;
+      for (const { jobId, operation, data } of redo) {
         if (!options.deadLetter) throw new Error('the producer was built without a dead-letter queue');
-        const again = await options.deadLetter.retry(jobId, data);
+        const full = await expandJobData(jobId, operation, data, readSet);
+        if (!full.ok) throw new Error(`job ${jobId}: ${full.error}`);
+        const again = await options.deadLetter.retry(jobId, full.data as QueueJobData);
         if (again.ok) retried++;
         else alreadyFinished++;
       }
     }
+    await adding;
+    if (addFailed) throw addFailed.error;
     await redis.del(staging);
     meta.state = 'submitted';
     await batches.writeMeta(meta);
@@ -562,6 +583,35 @@ function outcomeAfter(record: ItemRecord | undefined, reopened: boolean): ItemOu
 /** A submission's validation rules: `rehearsal` makes every item of it a rehearsal. */
 function withRehearsal(base: ValidationContext, submitOptions: SubmitOptions): ValidationContext {
   return submitOptions.rehearsal ? { ...base, rehearsal: true } : base;
+}
+
+/** A valid item as the staging list keeps it: its job id and the data its job will hold. */
+interface StagedJob {
+  jobId: string;
+  account: string;
+  operation: OperationName;
+  row: number;
+  data: QueueJobData | CompactJobData;
+}
+
+/**
+ * `<job id>\t<job data JSON>`: the job as it will be added, compact where it can be (a third of
+ * a full item's bytes through Redis, twice).
+ */
+function stagedLine(item: ValidItem, batchId: string, encoder: ParamSetEncoder): string {
+  return `${item.jobId}\t${JSON.stringify(encoder.encode(item, batchId) ?? jobDataOf(item, batchId))}`;
+}
+
+function parseStagedLine(line: string): StagedJob {
+  const tab = line.indexOf('\t');
+  const jobId = line.slice(0, tab);
+  const data = JSON.parse(line.slice(tab + 1)) as QueueJobData | CompactJobData;
+  if (isCompactJobData(data)) {
+    // A compact job's id was made from these parts at validation (compact-job-data.ts).
+    const parts = parseJobId(jobId) as JobIdParts;
+    return { jobId, account: parts.account, operation: parts.operation, row: data.r, data };
+  }
+  return { jobId, account: data.account, operation: data.operation, row: data.row, data };
 }
 
 /** What a valid item's job holds. */

@@ -44,13 +44,13 @@ export function createRedis(
     maxRetriesPerRequest: role === 'worker' ? null : 2,
     enableReadyCheck: true,
     connectTimeout: CONNECT_TIMEOUT_MS,
-    ...autoPipelining,
   };
   let client: RedisClient;
   switch (target.kind) {
     case 'url':
       client = new Redis(target.url, {
         ...perCommand,
+        ...autoPipelining,
         lazyConnect: false,
         ...(role === 'producer' ? { retryStrategy: producerBackoff } : {}),
       });
@@ -58,6 +58,7 @@ export function createRedis(
     case 'sentinel':
       client = new Redis({
         ...perCommand,
+        ...autoPipelining,
         sentinels: target.sentinels,
         name: target.name,
         // Workers write: always the master, which Sentinel names after a failover.

@@ -78,6 +78,11 @@ export function installSlotAudit(): SlotAudit {
       unit = { commands: [], keys: new Map(), reported: false };
       if (isPipeline && stream) pipelines.set(stream, unit);
     }
+    // ioredis auto-pipelining batches what one event-loop turn sends, grouped per cluster node;
+    // such a batch is no transaction, so only each command in it must keep to one slot.
+    if (autoPipelined(this) && command.name !== 'multi' && unit.commands[0] !== 'multi') {
+      unit = { commands: [], keys: new Map(), reported: false };
+    }
     check(unit, command);
     return original.call(this, command, stream, node);
   };
@@ -94,4 +99,8 @@ export function installSlotAudit(): SlotAudit {
       prototype.sendCommand = original;
     },
   };
+}
+
+function autoPipelined(client: Redis): boolean {
+  return (client.options as { enableAutoPipelining?: boolean }).enableAutoPipelining === true;
 }
