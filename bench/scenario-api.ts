@@ -2,7 +2,7 @@
  * (e) HTTP API throughput: `POST /v1/items` of `revoker serve` (a child process, its real config,
  * auth, zod validation, the producer's daily batch, request logging) with 50 concurrent clients,
  * beside a bare fastify route that only does `queue.add` of the same job (bare-api-server.ts), in
- * the same run. revoker serve is measured twice: at its default log level (info: two lines per
+ * the same run. revoker serve is measured twice: at its default log level (info: one line per
  * request) and at warn, to show what request logging costs.
  *
  * The three servers run side by side, each in its own process, and are loaded in turn, in
