@@ -2,7 +2,7 @@
  * (e) HTTP API throughput: `POST /v1/items` of `revoker serve` (a child process, its real config,
  * auth, zod validation, the producer's daily batch, request logging) with 50 concurrent clients,
  * beside a bare fastify route that only does `queue.add` of the same job (bare-api-server.ts), in
- * the same run. revoker serve is measured twice: at its default log level (info: two lines per
+ * the same run. revoker serve is measured twice: at its default log level (info: one line per
  * request) and at warn, to show what request logging costs.
  *
  * The three servers run side by side, each in its own process, and are loaded in turn, in
@@ -15,6 +15,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
+import { keySpace } from '../src/queue/keys.ts';
 import { type ServerProcess, startBareServer, startRevokerServe } from './api-server-process.ts';
 import { benchConfigInput, benchEnv } from './config.ts';
 import type { BenchContext } from './context.ts';
@@ -156,7 +157,14 @@ async function summary(ctx: BenchContext, side: Side): Promise<ApiSide> {
   const byRate = [...side.results].sort((a, b) => a.requestsPerSec - b.requestsPerSec);
   const middle = byRate[Math.floor(byRate.length / 2)];
   const cpu = side.results.map((r) => r.cpuMs).filter((c): c is number => c !== undefined);
-  const queue = new Queue(QUEUE_NAME, { connection: ctx.redis, prefix: side.prefix });
+  // revoker's queue lives under its account's hash tag in the side's namespace; the bare one's at the prefix.
+  const queue =
+    side.name === 'bare'
+      ? new Queue(QUEUE_NAME, { connection: ctx.redis, prefix: side.prefix })
+      : new Queue(keySpace(side.prefix).accountQueue(ACCOUNT).name, {
+          connection: ctx.redis,
+          prefix: keySpace(side.prefix).accountQueue(ACCOUNT).prefix,
+        });
   const jobs = await queue.getJobCountByTypes('wait', 'prioritized');
   await queue.close();
   return {

@@ -3,7 +3,7 @@
  * in memory only, and compared in constant time. A token is never logged, stored in Redis, put in
  * a cookie or sent back; callers are named in logs by the token's configured name.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { ApiScope, RevokerConfig } from '../config.ts';
 import { RevokerError } from '../errors.ts';
 import { resolveSecret, type SecretDeps } from '../secrets.ts';
@@ -84,16 +84,19 @@ export async function resolveApiTokens(api: RevokerConfig['api'], deps: SecretDe
 function tokenBook(
   entries: readonly { name: string; digest: Buffer; scopes: ReadonlySet<ApiScope> }[],
 ): TokenBook {
+  // Each caller built once: a request gets the same frozen caller, not a new object.
+  const callers = entries.map((entry) => ({
+    digest: entry.digest,
+    caller: Object.freeze({ name: entry.name, scopes: entry.scopes }) as ApiCaller,
+  }));
   return {
     match(presented) {
       // Digests have one length whatever was presented, so timingSafeEqual never throws and the
       // time taken says nothing of the tokens; every entry is compared, the match or not.
       const digest = sha256(presented);
       let found: ApiCaller | undefined;
-      for (const entry of entries) {
-        if (timingSafeEqual(entry.digest, digest) && found === undefined) {
-          found = { name: entry.name, scopes: entry.scopes };
-        }
+      for (const entry of callers) {
+        if (timingSafeEqual(entry.digest, digest) && found === undefined) found = entry.caller;
       }
       return found;
     },
@@ -101,5 +104,6 @@ function tokenBook(
 }
 
 function sha256(text: string): Buffer {
-  return createHash('sha256').update(text, 'utf8').digest();
+  // The one-shot hash: no Hash object per request (a third of the cost of auth, bench e).
+  return hash('sha256', text, 'buffer');
 }

@@ -82,13 +82,23 @@ export function sendForbidden(reply: FastifyReply, caller: ApiCaller, scope: Api
   );
 }
 
-/** A route hook: the request needs a bearer token with `scope`. */
+/**
+ * A route hook: the request needs a bearer token with `scope`. A callback hook, not an async one
+ * (fastify waits on no promise per request); a refusal answers and does not call `done`.
+ */
 export function requireScope(tokens: TokenBook, scope: ApiScope): onRequestHookHandler {
-  return async (request, reply) => {
+  return (request, reply, done) => {
     const auth = bearerCaller(request, tokens);
-    if (!auth.ok) return sendUnauthorized(reply, auth.reason);
-    if (!auth.caller.scopes.has(scope)) return sendForbidden(reply, auth.caller, scope);
+    if (!auth.ok) {
+      sendUnauthorized(reply, auth.reason);
+      return;
+    }
+    if (!auth.caller.scopes.has(scope)) {
+      sendForbidden(reply, auth.caller, scope);
+      return;
+    }
     request.caller = auth.caller;
+    done();
   };
 }
 
@@ -123,13 +133,16 @@ export function mayBeToken(part: string): boolean {
   return part.length >= MIN_TOKEN_LENGTH;
 }
 
-/** The global hook: a token in the URL is refused on every route, public ones too. */
+/** The global hook (a callback one, as requireScope): a token in the URL is refused on every route, public ones too. */
 export function refuseTokenInUrl(tokens: TokenBook): onRequestHookHandler {
-  return async (request, reply) => {
+  return (request, reply, done) => {
     const where = tokenInUrl(request.url, tokens);
-    if (where === undefined) return;
+    if (where === undefined) {
+      done();
+      return;
+    }
     request.log.warn({ where }, 'token in URL refused');
-    return sendError(
+    sendError(
       reply,
       apiError(
         ErrorCodes.API_ERR_TOKEN_IN_URL,

@@ -59,11 +59,13 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
   app.decorateRequest('caller', null);
   installErrorReplies(app);
   app.addHook('onRequest', refuseTokenInUrl(tokens));
-  app.addHook('onSend', async (request, reply) => {
+  // A callback hook: no promise per request.
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
     if (request.url.startsWith('/v1/')) reply.header('cache-control', 'no-store');
+    done(null, payload);
   });
 
   await registerDocs(app);

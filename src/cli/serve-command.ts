@@ -6,7 +6,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { startApi } from '../api/start-api.ts';
 import { loadConfig } from '../config.ts';
-import { createLogger } from '../logger.ts';
+import { bufferedStdout, createLogger } from '../logger.ts';
 import { EXIT } from './exit-codes.ts';
 import type { CommandEnv } from './shared-options.ts';
 
@@ -41,7 +41,12 @@ export async function runServe(flags: ServeFlags, io: CommandEnv): Promise<numbe
     env: io.env,
     overrides: { api: { port: flags.port, host: flags.host } },
   });
-  const logger = createLogger({ name: 'api', level: (flags.logLevel ?? 'info') as 'info' });
+  // A line per request: written in chunks, not a write each (logger.ts bufferedStdout).
+  const logger = createLogger({
+    name: 'api',
+    level: (flags.logLevel ?? 'info') as 'info',
+    destination: bufferedStdout(),
+  });
   const api = await startApi({ config, env: io.env, logger });
   io.stdout.write(`revoker serve: listening on ${api.url} (API reference: ${api.url}/docs)\n`);
   return new Promise<number>((resolve) => {

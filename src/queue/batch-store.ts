@@ -14,7 +14,7 @@
 import { accountOfJobId } from '../jobs/job-id.ts';
 import type { KeySpace } from './keys.ts';
 import { loadScript } from './lua-script.ts';
-import type { RedisClient } from './redis-connection.ts';
+import { inOneWrite, type RedisClient } from './redis-connection.ts';
 
 const joinBatchScript = loadScript('joinBatch-2.lua');
 
@@ -150,7 +150,18 @@ export function decodeItems(raw: readonly string[]): BatchItemRef[] {
   return items;
 }
 
+/** Batches a store remembers as indexed; past it, it starts again (re-indexing costs one round trip). */
+const MAX_REMEMBERED_INDEXED = 64;
+
+const watched = (meta: BatchMeta) => meta.state === 'submitted';
+
 export function createBatchStore(redis: RedisClient, keys: KeySpace): BatchStore {
+  // Batches whose index entries this store wrote (joinItem): a few, one a day per producer.
+  const indexed = new Set<string>();
+  const rememberIndexed = (batchId: string) => {
+    if (indexed.size >= MAX_REMEMBERED_INDEXED) indexed.clear();
+    indexed.add(batchId);
+  };
   return {
     async claim(meta) {
       // HSETNX on the id field is the claim: of two submits naming one id, exactly one wins.
@@ -189,23 +200,44 @@ export function createBatchStore(redis: RedisClient, keys: KeySpace): BatchStore
       await redis.hset(keys.batchMeta(meta.id), metaFields(meta));
     },
     async joinItem(meta, item) {
-      // One round trip of three commands sent together, one per slot: the batch (a script: a
-      // MULTI of a dozen commands cost the API a third of its throughput per item, bench e), the
-      // fleet's index (NX: only the first item's counts; every item's keeps a crash between the
-      // two from leaving a batch no index lists), and the item's record.
+      // One round trip of commands sent together, one per slot: the batch (a script: a MULTI of a
+      // dozen commands cost the API a third of its throughput per item, bench e), the fleet's
+      // index, and the item's record.
       const account = accountOfJobId(item.jobId);
-      const [, , , record] = await Promise.all([
-        redis.zadd(keys.batches, 'NX', meta.createdAt, meta.id),
-        // A batch of the day is watched like any submitted batch (announced once its day is over).
-        meta.state === 'submitted' ? redis.zadd(keys.batchesOpen, 'NX', meta.createdAt, meta.id) : null,
+      const join = () =>
         joinBatchScript.run(
           redis,
           [keys.batchMeta(meta.id), keys.batchItems(meta.id)],
           // A whole entry (list index 0 is an anchor): nothing to diff against across calls.
           [meta.id, meta.createdAt, meta.state, meta.source, ...encodeItems([item], 0)],
-        ),
-        account === undefined ? null : redis.hget(keys.results(account), item.jobId),
-      ]);
+        );
+      const readRecord = () => (account === undefined ? null : redis.hget(keys.results(account), item.jobId));
+      if (!indexed.has(meta.id)) {
+        // The index entries go with this store's first item of the batch (NX: only the batch's
+        // first item's count), in the same write as the batch's script: a crash between the two
+        // cannot leave a batch no index lists. In one socket write (inOneWrite): four writes cost
+        // more CPU than the four commands.
+        const [, , , record] = await Promise.all(
+          inOneWrite(redis, () => [
+            redis.zadd(keys.batches, 'NX', meta.createdAt, meta.id),
+            // A batch of the day is watched like any submitted batch (announced once its day is over).
+            watched(meta) ? redis.zadd(keys.batchesOpen, 'NX', meta.createdAt, meta.id) : null,
+            join(),
+            readRecord(),
+          ]),
+        );
+        rememberIndexed(meta.id);
+        return record;
+      }
+      // Later items: the entries are there (nothing drops a live batch's entries but its removal,
+      // and the script re-creates a removed batch and says so: then it is indexed again). Two
+      // commands fewer per API item.
+      const [created, record] = await Promise.all(inOneWrite(redis, () => [join(), readRecord()]));
+      if (created === 1) {
+        const index = redis.multi().zadd(keys.batches, 'NX', meta.createdAt, meta.id);
+        if (watched(meta)) index.zadd(keys.batchesOpen, 'NX', meta.createdAt, meta.id);
+        await index.exec();
+      }
       return record;
     },
     async readMeta(batchId) {

@@ -108,6 +108,8 @@ describe('revoker serve (the command)', () => {
       headers: { authorization: `Bearer ${TOKEN}` },
     });
     expect(accounts.status).toBe(200);
+    // The log is written in chunks (logger.ts bufferedStdout), but a line waits no longer than a moment.
+    await eventually(async () => out.includes('"msg":"request completed"'), 'the request log line', 5_000);
     serve.kill('SIGTERM');
     expect(await exit).toBe(0);
     expect(out).toContain('revoker serve stopped');

@@ -40,14 +40,18 @@ export const itemRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { revoke
     '/v1/items',
     {
       onRequest: requireScope(tokens, 'submit'),
-      preValidation: async (request) => {
+      preValidation: (request, _reply, done) => {
         // No body at all: say what to send, rather than "expected an object".
         if (request.headers['content-type'] === undefined) {
-          throw apiError(
-            ErrorCodes.API_ERR_UNSUPPORTED_MEDIA_TYPE,
-            'no Content-Type: send the item as application/json; nothing was enqueued',
+          done(
+            apiError(
+              ErrorCodes.API_ERR_UNSUPPORTED_MEDIA_TYPE,
+              'no Content-Type: send the item as application/json; nothing was enqueued',
+            ),
           );
+          return;
         }
+        done();
       },
       config: { accepts: ['application/json'], bodyIsRow: true },
       schema: {
