@@ -187,8 +187,6 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
       },
     });
     worker.on('failed', (job, err) => {
-      // A transient failure is a retry on its way back (BullMQ reports it as failed, too).
-      if (err.name === 'TransientVendorError') return;
       // Our processor never fails a job on purpose; BullMQ does (stalled too often). Sweep it now.
       logger.warn(
         { account, jobId: job?.id, err: err.message },
