@@ -1,27 +1,45 @@
 /**
- * (d) Memory: Redis memory per item once a 200,000-item batch has finished, and the worker's
- * peak RSS. The batch goes through `submit`, then through revoker's worker run as its own process
- * (`revoker worker --config FILE`); once every item has its record, the worker's VmHWM is read
- * and it is stopped, and Redis's `used_memory` is compared with the figure before the batch.
- * The report must still be whole: counts.total and counts.revoked must both be the batch size.
+ * (d) Memory: a 1,000,000-item batch through the three processes an operator runs, each a child
+ * process of its own (`node bin/revoker.cjs …`), with its peak RSS (VmHWM): `revoker submit FILE`
+ * of a CSV file, `revoker worker --config FILE` until every item has its record, and `revoker
+ * batch report` of the finished batch (JSON to a file, CSV to standard output). Redis memory per
+ * item is measured twice: queued (after the submit, before the worker starts) and finished. The
+ * report must still be whole: counts.total and counts.revoked must both be the batch size.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+
+import { once } from 'node:events';
+import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openRevoker } from '../src/open-revoker.ts';
 import { keySpace } from '../src/queue/keys.ts';
+import { benchEntry, type CliRun, runCli } from './cli-process.ts';
 import { type BenchConfigOptions, benchConfig, benchEnv, writeBenchConfig } from './config.ts';
 import type { BenchContext } from './context.ts';
 import { perSecond, progress, round, sleep, until } from './log.ts';
-import { ACCOUNT, revokeRows } from './orders.ts';
+import { ACCOUNT, OPERATION, REASON } from './orders.ts';
 import { benchPrefix, deleteKeys, memoryByGroup, usedMemory } from './redis.ts';
 import { startSandboxProcess } from './sandbox-child.ts';
 import { startWorkerProcess } from './worker-process.ts';
 
+/** A CLI run's figures. */
+export interface CliFigures {
+  ms: number;
+  peakRssBytes: number | null;
+  peakRssMiB: number | null;
+  exitCode: number | null;
+}
+
 export interface MemoryScenarioResult {
   items: number;
+  /** What bin/revoker.cjs ran in the child processes: `src` (a checkout) or `dist` (BENCH_ENTRY=dist). */
+  entry: 'src' | 'dist';
   redis: {
     usedMemoryBefore: number;
+    /** After the submit, before the worker started: every item queued, none finished. */
+    usedMemoryQueued: number;
+    /** (queued − before) ÷ items: what a waiting item costs (job hash, wait list, batch list, …). */
+    queuedBytesPerItem: number;
     usedMemoryAfter: number;
     /** (after − before) ÷ items: the brief's figure; includes anything else writing to this Redis meanwhile. */
     bytesPerItem: number;
@@ -37,19 +55,38 @@ export interface MemoryScenarioResult {
     ms: number;
     jobsPerSec: number;
   };
-  submit: { ms: number; rowsPerSec: number };
+  /** `revoker submit FILE` of an items-row CSV file. */
+  submit: CliFigures & { rowsPerSec: number; fileBytes: number };
+  /** `revoker batch report ID` of the finished batch: JSON with --out FILE, CSV to standard output. */
+  reportCli: { json: CliFigures & { bytes: number }; csv: CliFigures & { bytes: number } };
   report: { total: number; revoked: number; complete: boolean };
   sandbox: { requests: number; revokedMoreThanOnce: number };
-  target: { bytesPerItemAtMost: number };
-  met: { bytesPerItem: boolean; reportComplete: boolean; all: boolean };
+  target: {
+    bytesPerItemAtMost: number;
+    queuedBytesPerItemAtMost: number;
+    peakRssMiBBelow: number;
+  };
+  met: {
+    bytesPerItem: boolean;
+    queuedBytesPerItem: boolean;
+    submitRss: boolean;
+    workerRss: boolean;
+    reportRss: boolean;
+    reportComplete: boolean;
+    all: boolean;
+  };
 }
 
 /** Redis memory per item of a finished batch whose report is still complete. */
 export const MEMORY_TARGET_BYTES_PER_ITEM = 200;
+/** Redis memory per queued (not yet finished) item. */
+export const MEMORY_TARGET_QUEUED_BYTES_PER_ITEM = 600;
+/** Peak RSS of the submit, the worker and the report, each. */
+export const MEMORY_TARGET_PEAK_RSS_MIB = 200;
 
 export async function scenarioMemory(
   ctx: BenchContext,
-  items = 200_000,
+  items = 1_000_000,
   concurrency = 100,
 ): Promise<MemoryScenarioResult> {
   progress(`memory: starting the sandbox with ${items.toLocaleString('en')} issued orders`);
@@ -71,33 +108,40 @@ export async function scenarioMemory(
   writeBenchConfig(configFile, options);
   const revoker = await openRevoker(benchConfig(options));
   const keys = keySpace(prefix);
+  const batchId = `bench-d-${Date.now().toString(36)}`;
+  const env = benchEnv();
   try {
+    const inputFile = join(dir, 'rows.csv');
+    const fileBytes = await writeRowsFile(inputFile, sandbox.orderNumbers);
     await sleep(200);
     const before = await usedMemory(ctx.redis);
 
-    progress(`memory: submitting ${items.toLocaleString('en')} rows`);
-    const submitStarted = performance.now();
-    const { batchId } = await revoker.producer.submit(revokeRows(sandbox.orderNumbers), { source: 'bench' });
-    const submitMs = performance.now() - submitStarted;
+    progress(`memory: revoker submit of a ${items.toLocaleString('en')}-row file (${benchEntry()})`);
+    const submit = await runCli(['submit', inputFile, '--config', configFile, '--batch', batchId], env);
+    if (submit.exitCode !== 0)
+      throw new Error(`revoker submit exited with ${submit.exitCode}: ${submit.stderr}`);
+    progress(`memory: submit ${Math.round(submit.ms)} ms, peak RSS ${mib(submit.peakRssBytes)} MiB`);
+    await sleep(200);
+    const queued = await usedMemory(ctx.redis);
 
     progress('memory: running `revoker worker --config …` as a child process');
     const started = performance.now();
-    const worker = startWorkerProcess(configFile, benchEnv());
+    const worker = startWorkerProcess(configFile, env);
     let lastReport = performance.now();
     const finished = await until(
       async () => {
         const done = await ctx.redis.hlen(keys.results(ACCOUNT));
-        if (performance.now() - lastReport > 5000) {
+        if (performance.now() - lastReport > 10_000) {
           lastReport = performance.now();
-          const rss = worker.usage().rssBytes;
-          const mib = rss === undefined ? '?' : (rss / 2 ** 20).toFixed(0);
+          const usage = worker.usage();
           progress(
-            `memory: ${done.toLocaleString('en')} of ${items.toLocaleString('en')} done; worker RSS ${mib} MiB`,
+            `memory: ${done.toLocaleString('en')} of ${items.toLocaleString('en')} done; worker RSS ${mib(usage.rssBytes)} MiB (peak ${mib(usage.peakRssBytes)})`,
           );
         }
         return done >= items;
       },
-      240_000,
+      // ~2,500 jobs/s on 2 shared cores; a busy machine gets three times as long.
+      Math.max(240_000, items * 1.2),
       50,
     );
     const ms = performance.now() - started;
@@ -108,6 +152,17 @@ export async function scenarioMemory(
 
     await sleep(200);
     const after = await usedMemory(ctx.redis);
+
+    progress('memory: revoker batch report (JSON to a file, CSV to standard output)');
+    const reportFile = join(dir, 'report.json');
+    const json = await runCli(['batch', 'report', batchId, '--config', configFile, '--out', reportFile], env);
+    const jsonBytes = statSync(reportFile, { throwIfNoEntry: false })?.size ?? 0;
+    rmSync(reportFile, { force: true });
+    const csv = await runCli(['batch', 'report', batchId, '--config', configFile, '--format', 'csv'], env);
+    progress(
+      `memory: report json ${Math.round(json.ms)} ms, peak RSS ${mib(json.peakRssBytes)} MiB; csv ${Math.round(csv.ms)} ms, ${mib(csv.peakRssBytes)} MiB`,
+    );
+
     progress('memory: reading the batch report counts');
     const counts = await revoker.batches.counts(batchId);
     const groups = await memoryByGroup(ctx.redis, prefix, (key) =>
@@ -115,11 +170,18 @@ export async function scenarioMemory(
     );
     const ownBytes = Object.values(groups).reduce((sum, g) => sum + g.bytes, 0);
     const stats = await sandbox.stats();
+    const complete = counts.total === items && counts.revoked === items;
+    const queuedBytesPerItem = round((queued - before) / items, 1);
+    const workerPeak = usage.peakRssBytes ?? null;
+    const reportPeak = Math.max(json.peakRssBytes ?? Number.POSITIVE_INFINITY, csv.peakRssBytes ?? 0);
 
     return {
       items,
+      entry: benchEntry(),
       redis: {
         usedMemoryBefore: before,
+        usedMemoryQueued: queued,
+        queuedBytesPerItem,
         usedMemoryAfter: after,
         bytesPerItem: round((after - before) / items, 1),
         ownKeysBytesPerItem: round(ownBytes / items, 1),
@@ -131,20 +193,31 @@ export async function scenarioMemory(
       },
       worker: {
         concurrency,
-        peakRssBytes: usage.peakRssBytes ?? null,
-        peakRssMiB: usage.peakRssBytes === undefined ? null : round(usage.peakRssBytes / 2 ** 20, 1),
+        peakRssBytes: workerPeak,
+        peakRssMiB: workerPeak === null ? null : round(workerPeak / 2 ** 20, 1),
         cpuMsPerJob: usage.cpuMs === undefined ? null : round(usage.cpuMs / items, 4),
         ms: Math.round(ms),
         jobsPerSec: perSecond(items, ms),
       },
-      submit: { ms: Math.round(submitMs), rowsPerSec: perSecond(items, submitMs) },
-      report: {
-        total: counts.total,
-        revoked: counts.revoked,
-        complete: counts.total === items && counts.revoked === items,
+      submit: { ...cliFigures(submit), rowsPerSec: perSecond(items, submit.ms), fileBytes },
+      reportCli: {
+        json: { ...cliFigures(json), bytes: jsonBytes },
+        csv: { ...cliFigures(csv), bytes: csv.stdoutBytes },
       },
-      target: { bytesPerItemAtMost: MEMORY_TARGET_BYTES_PER_ITEM },
-      met: memoryMet(ownBytes / items, counts.total === items && counts.revoked === items),
+      report: { total: counts.total, revoked: counts.revoked, complete },
+      target: {
+        bytesPerItemAtMost: MEMORY_TARGET_BYTES_PER_ITEM,
+        queuedBytesPerItemAtMost: MEMORY_TARGET_QUEUED_BYTES_PER_ITEM,
+        peakRssMiBBelow: MEMORY_TARGET_PEAK_RSS_MIB,
+      },
+      met: memoryMet({
+        ownBytesPerItem: ownBytes / items,
+        queuedBytesPerItem,
+        submitRss: submit.peakRssBytes,
+        workerRss: workerPeak,
+        reportRss: Number.isFinite(reportPeak) ? reportPeak : null,
+        reportComplete: complete && json.exitCode === 0 && csv.exitCode === 0,
+      }),
       sandbox: { requests: stats.totalRequests, revokedMoreThanOnce: stats.revokedMoreThanOnce },
     };
   } finally {
@@ -189,7 +262,47 @@ function groupOf(key: string, results: string, batchMeta: string, prefix: string
   return `bullmq ${queue} job hashes`;
 }
 
-function memoryMet(ownBytesPerItem: number, reportComplete: boolean): MemoryScenarioResult['met'] {
-  const bytesPerItem = ownBytesPerItem <= MEMORY_TARGET_BYTES_PER_ITEM;
-  return { bytesPerItem, reportComplete, all: bytesPerItem && reportComplete };
+function memoryMet(figures: {
+  ownBytesPerItem: number;
+  queuedBytesPerItem: number;
+  submitRss: number | null;
+  workerRss: number | null;
+  reportRss: number | null;
+  reportComplete: boolean;
+}): MemoryScenarioResult['met'] {
+  const below = (bytes: number | null) => bytes !== null && bytes < MEMORY_TARGET_PEAK_RSS_MIB * 2 ** 20;
+  const met = {
+    bytesPerItem: figures.ownBytesPerItem <= MEMORY_TARGET_BYTES_PER_ITEM,
+    queuedBytesPerItem: figures.queuedBytesPerItem <= MEMORY_TARGET_QUEUED_BYTES_PER_ITEM,
+    submitRss: below(figures.submitRss),
+    workerRss: below(figures.workerRss),
+    reportRss: below(figures.reportRss),
+    reportComplete: figures.reportComplete,
+  };
+  return { ...met, all: Object.values(met).every(Boolean) };
+}
+
+function cliFigures(run: CliRun): CliFigures {
+  return {
+    ms: Math.round(run.ms),
+    peakRssBytes: run.peakRssBytes,
+    peakRssMiB: run.peakRssBytes === null ? null : round(run.peakRssBytes / 2 ** 20, 1),
+    exitCode: run.exitCode,
+  };
+}
+
+function mib(bytes: number | null | undefined): string {
+  return bytes === null || bytes === undefined ? '?' : (bytes / 2 ** 20).toFixed(0);
+}
+
+/** The input file an operator would submit: a header and one sectigo.revokeSSL row per order. */
+async function writeRowsFile(path: string, orderNumbers: readonly string[]): Promise<number> {
+  const out = createWriteStream(path);
+  out.write('account,operation,orderNumber,revocationReason\n');
+  for (const orderNumber of orderNumbers) {
+    if (!out.write(`${ACCOUNT},${OPERATION},${orderNumber},${REASON}\n`)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+  return statSync(path).size;
 }

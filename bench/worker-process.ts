@@ -1,10 +1,11 @@
 /**
- * revoker's worker as an operator runs it, in a child process (`node src/cli/main.ts worker
- * --config FILE`), with its peak resident set (VmHWM) and CPU time read from /proc.
+ * revoker's worker as an operator runs it, in a child process (`node bin/revoker.cjs worker
+ * --config FILE`, so with the V8 flag bin/revoker.cjs sets), with its peak resident set (VmHWM)
+ * and CPU time read from /proc.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { cliEnv, REVOKER_BIN } from './cli-process.ts';
 
 export interface WorkerProcess {
   readonly pid: number;
@@ -13,7 +14,6 @@ export interface WorkerProcess {
   stop(): Promise<number | null>;
 }
 
-const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 const CLOCK_TICKS_PER_SECOND = 100;
 
 /** VmHWM and VmRSS in bytes, user+system CPU ms of any process; {} where /proc is not there. */
@@ -41,8 +41,8 @@ export function processUsage(pid: number): { peakRssBytes?: number; rssBytes?: n
 export function startWorkerProcess(configFile: string, env: Record<string, string>): WorkerProcess {
   const child: ChildProcess = spawn(
     process.execPath,
-    [MAIN, 'worker', '--config', configFile, '--log-level', 'warn', '--grace-ms', '5000'],
-    { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    [REVOKER_BIN, 'worker', '--config', configFile, '--log-level', 'warn', '--grace-ms', '5000'],
+    { env: cliEnv(env), stdio: ['ignore', 'pipe', 'pipe'] },
   );
   // Its log lines (stdout) and errors go to our standard error.
   child.stdout?.pipe(process.stderr);

@@ -2,7 +2,7 @@
  * `revoker batch status ID` and `revoker batch report ID`.
  */
 import { Command, Option } from 'commander';
-import { type ReportFormat, writeReport } from '../queue/report-format.ts';
+import { type ReportFormat, writableSink, writeReport } from '../queue/report-format.ts';
 import { EXIT } from './exit-codes.ts';
 import { type CommandEnv, withRevoker } from './shared-options.ts';
 import { writeReportFile } from './submit-command.ts';
@@ -61,10 +61,8 @@ export function batchCommand(io: CommandEnv, setExit: (code: number) => void): C
             return EXIT.invalid;
           }
           if (flags.out) await writeReportFile(revoker, id, flags.format, flags.out);
-          else
-            await writeReport(revoker.batches, id, flags.format, {
-              write: (chunk) => void io.stdout.write(chunk),
-            });
+          // Back-pressure: a slow reader of standard output (a pipe, ssh) holds the report back.
+          else await writeReport(revoker.batches, id, flags.format, writableSink(io.stdout));
           return EXIT.ok;
         }),
       );

@@ -8,19 +8,30 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { packageInfo } from '../package-info.ts';
-import { accountCommand } from './account-command.ts';
-import { batchCommand } from './batch-command.ts';
-import { demoCommand } from './demo-command.ts';
-import { dlqCommand } from './dlq-command.ts';
 import { reportError } from './exit-codes.ts';
-import { migrateCommand } from './migrate-command.ts';
-import { sandboxCommand } from './sandbox-command.ts';
-import { scheduleCommand } from './schedule-command.ts';
-import { serveCommand } from './serve-command.ts';
 import type { CommandEnv } from './shared-options.ts';
-import { submitCommand } from './submit-command.ts';
-import { webhooksCommand } from './webhooks-command.ts';
-import { workerCommand } from './worker-command.ts';
+
+type SetExit = (code: number) => void;
+
+/**
+ * Each command's module, loaded only when that command runs: together they pull in fastify, Bull
+ * Board, the sandbox's certificate code and more, ~10 MB of heap that `revoker submit` or
+ * `revoker worker` never uses, and V8 lets the old generation grow to a multiple of what is live
+ * (see README, Memory). `revoker --help` (or an unknown command) loads them all.
+ */
+const COMMANDS: Record<string, (io: CommandEnv, setExit: SetExit) => Promise<Command>> = {
+  submit: async (io, setExit) => (await import('./submit-command.ts')).submitCommand(io, setExit),
+  worker: async (io, setExit) => (await import('./worker-command.ts')).workerCommand(io, setExit),
+  serve: async (io, setExit) => (await import('./serve-command.ts')).serveCommand(io, setExit),
+  batch: async (io, setExit) => (await import('./batch-command.ts')).batchCommand(io, setExit),
+  account: async (io, setExit) => (await import('./account-command.ts')).accountCommand(io, setExit),
+  dlq: async (io, setExit) => (await import('./dlq-command.ts')).dlqCommand(io, setExit),
+  webhooks: async (io, setExit) => (await import('./webhooks-command.ts')).webhooksCommand(io, setExit),
+  schedule: async (io, setExit) => (await import('./schedule-command.ts')).scheduleCommand(io, setExit),
+  'migrate-layout': async (io, setExit) => (await import('./migrate-command.ts')).migrateCommand(io, setExit),
+  demo: async (io, setExit) => (await import('./demo-command.ts')).demoCommand(io, setExit),
+  sandbox: async () => (await import('./sandbox-command.ts')).sandboxCommand(),
+};
 
 export async function main(argv: readonly string[], io: Partial<CommandEnv> = {}): Promise<number> {
   const env: CommandEnv = {
@@ -39,18 +50,11 @@ export async function main(argv: readonly string[], io: Partial<CommandEnv> = {}
     .configureOutput({
       writeOut: (s) => env.stdout.write(s),
       writeErr: (s) => env.stderr.write(s),
-    })
-    .addCommand(submitCommand(env, setExit))
-    .addCommand(workerCommand(env, setExit))
-    .addCommand(serveCommand(env, setExit))
-    .addCommand(batchCommand(env, setExit))
-    .addCommand(accountCommand(env, setExit))
-    .addCommand(dlqCommand(env, setExit))
-    .addCommand(webhooksCommand(env, setExit))
-    .addCommand(scheduleCommand(env, setExit))
-    .addCommand(migrateCommand(env, setExit))
-    .addCommand(demoCommand(env, setExit))
-    .addCommand(sandboxCommand());
+    });
+  // The first word names the command (no option of the program itself takes a value).
+  const named = argv[0] !== undefined && Object.hasOwn(COMMANDS, argv[0]) ? [argv[0]] : Object.keys(COMMANDS);
+  for (const name of named)
+    program.addCommand(await (COMMANDS[name] as (typeof COMMANDS)[string])(env, setExit));
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;

@@ -10,7 +10,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { RevokerError } from '../errors.ts';
 import { REQUIRED_COLUMNS, readInputRows } from '../jobs/input-file.ts';
 import type { Revoker } from '../open-revoker.ts';
-import { type ReportFormat, writeReport } from '../queue/report-format.ts';
+import { type ReportFormat, writableSink, writeReport } from '../queue/report-format.ts';
 import { EXIT } from './exit-codes.ts';
 import { type CommandEnv, withRevoker } from './shared-options.ts';
 import { waitForBatch } from './wait-for-batch.ts';
@@ -162,11 +162,12 @@ export async function watchAndReport(
 
 export async function writeReportFile(revoker: Revoker, batchId: string, format: ReportFormat, path: string) {
   const out = createWriteStream(path);
-  await writeReport(revoker.batches, batchId, format, {
-    write: async (chunk) => {
-      if (!out.write(chunk)) await once(out, 'drain');
-    },
-  });
+  try {
+    await writeReport(revoker.batches, batchId, format, writableSink(out));
+  } catch (error) {
+    out.destroy();
+    throw error;
+  }
   out.end();
   await once(out, 'finish');
 }

@@ -1,6 +1,6 @@
 /**
  * Batch status and reports: every item of a batch with its outcome, read in chunks so a
- * 200,000-item batch is never held whole. Counts always add up to the batch's total: an item
+ * 1,000,000-item batch is never held whole. Counts always add up to the batch's total: an item
  * without a final record is `in-progress`.
  */
 import { parseJobId } from '../jobs/job-id.ts';
@@ -78,14 +78,17 @@ export function createBatchReader(batches: BatchStore, results: ResultStore): Ba
       const records = await results.getMany(refs.map((r) => r.jobId));
       yield refs.map((ref, i) => toReportItem(ref.row, ref.jobId, records[i]));
     }
-    const invalid = await batches.readInvalid(batchId);
-    if (invalid.length > 0) {
+    // Skipped rows too a chunk at a time: a --skip-invalid file can have as many as valid ones.
+    for (let start = 0; ; start += CHUNK) {
+      const invalid = await batches.readInvalid(batchId, start, CHUNK);
+      if (invalid.length === 0) break;
       yield invalid.map((row) => ({
         ...toReportItem(row.row, '', undefined),
         outcome: 'skipped-invalid' as const,
         code: 'INPUT_ERR_INVALID',
         message: row.errors.map((e) => `${e.field}: ${e.message}`).join('; '),
       }));
+      if (invalid.length < CHUNK) break;
     }
   }
 
@@ -94,14 +97,22 @@ export function createBatchReader(batches: BatchStore, results: ResultStore): Ba
     itemCount: (batchId) => batches.itemCount(batchId),
     items,
     async counts(batchId) {
+      // The outcome of each record only: no report item is built for a count.
       const counts = emptyCounts();
-      for await (const chunk of items(batchId)) {
-        for (const item of chunk) {
-          counts[item.outcome]++;
+      const total = await batches.itemCount(batchId);
+      for (let start = 0; start < total; start += CHUNK) {
+        const refs = await batches.readItems(batchId, start, CHUNK);
+        for (const record of await results.getMany(refs.map((r) => r.jobId))) {
+          const outcome = record?.outcome ?? 'in-progress';
+          counts[outcome]++;
           counts.total++;
-          if (item.outcome === 'in-progress' && item.attempts > 0) counts.retrying++;
+          if (outcome === 'in-progress' && record !== undefined && attemptCount(record) > 0)
+            counts.retrying++;
         }
       }
+      const skipped = await batches.invalidCount(batchId);
+      counts['skipped-invalid'] += skipped;
+      counts.total += skipped;
       return counts;
     },
   };

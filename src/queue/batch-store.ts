@@ -78,7 +78,9 @@ export interface BatchStore {
   readItems(batchId: string, start: number, count: number): Promise<BatchItemRef[]>;
   itemCount(batchId: string): Promise<number>;
   appendInvalid(batchId: string, rows: readonly InvalidRow[]): Promise<void>;
-  readInvalid(batchId: string): Promise<InvalidRow[]>;
+  invalidCount(batchId: string): Promise<number>;
+  /** Skipped rows in input order: all of them, or `count` from `start`. */
+  readInvalid(batchId: string, start?: number, count?: number): Promise<InvalidRow[]>;
   listBatches(limit: number): Promise<string[]>;
   /** Submitted batches not yet announced finished, oldest first, at most `limit`. */
   openBatches(limit: number): Promise<string[]>;
@@ -271,8 +273,14 @@ export function createBatchStore(redis: RedisClient, keys: KeySpace): BatchStore
       if (rows.length === 0) return;
       await redis.rpush(keys.batchInvalid(batchId), ...rows.map((r) => JSON.stringify(r)));
     },
-    async readInvalid(batchId) {
-      return (await redis.lrange(keys.batchInvalid(batchId), 0, -1)).map((l) => JSON.parse(l) as InvalidRow);
+    async invalidCount(batchId) {
+      return redis.llen(keys.batchInvalid(batchId));
+    },
+    async readInvalid(batchId, start = 0, count) {
+      const stop = count === undefined ? -1 : start + count - 1;
+      return (await redis.lrange(keys.batchInvalid(batchId), start, stop)).map(
+        (l) => JSON.parse(l) as InvalidRow,
+      );
     },
     async listBatches(limit) {
       return redis.zrevrange(keys.batches, 0, limit - 1);
