@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { packageInfo } from '../package-info.ts';
 import { reportError } from './exit-codes.ts';
+import { quietBullmqTimeoutWarnings } from './process-warnings.ts';
 import type { CommandEnv } from './shared-options.ts';
 
 type SetExit = (code: number) => void;
@@ -69,6 +70,7 @@ export async function main(argv: readonly string[], io: Partial<CommandEnv> = {}
 
 /** Runs the command line as a process: sets the exit code, and treats a closed stdout as the end. */
 export async function runCli(argv: readonly string[]): Promise<void> {
+  quietBullmqTimeoutWarnings();
   // `revoker batch report ID | head`: a reader that stops early is not an error of ours.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
