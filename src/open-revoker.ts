@@ -87,12 +87,17 @@ export interface OpenOptions {
   env?: Env;
   /** Where Redis is, already resolved (a worker process resolves it once for all its parts). */
   redis?: RedisTarget;
+  /**
+   * The connection's writes of one event-loop turn leave together (redis-connection.ts
+   * `coalesceWrites`): for a server answering many requests at once. @defaultValue false
+   */
+  coalesceWrites?: boolean;
 }
 
 export async function openRevoker(config: RevokerConfig, open: OpenOptions = {}): Promise<Revoker> {
   const keys = keySpace(config.redis.prefix);
   const target = open.redis ?? (await resolveRedisTarget(config.redis, { env: open.env ?? {} }));
-  const redis = createRedis(target, 'producer');
+  const redis = createRedis(target, 'producer', { coalesceWrites: open.coalesceWrites === true });
   let redisWarning: string | undefined;
   try {
     const warnings = [await checkRedis(redis, target), await legacyLayoutWarning(redis, keys.namespace)];

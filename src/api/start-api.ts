@@ -34,7 +34,8 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
     env: options.env,
     onWarning: (message) => logger.warn(message),
   });
-  const revoker = await openRevoker(config, { producerName: 'api', env: options.env });
+  // Requests arrive together: their Redis commands of one loop turn share a socket write.
+  const revoker = await openRevoker(config, { producerName: 'api', env: options.env, coalesceWrites: true });
   let app: FastifyInstance | undefined;
   try {
     if (revoker.redisWarning) logger.warn(revoker.redisWarning);

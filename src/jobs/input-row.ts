@@ -163,7 +163,10 @@ function readCells(raw: Record<string, unknown>): Map<string, unknown> {
   for (const [name, value] of Object.entries(raw)) {
     if (name.startsWith(NOTE_PREFIX) || value === undefined || value === null) continue;
     if (typeof value !== 'string') cells.set(name, value);
-    else if (value.trim() !== '') cells.set(name, value.trim());
+    else {
+      const trimmed = value.trim();
+      if (trimmed !== '') cells.set(name, trimmed);
+    }
   }
   return cells;
 }

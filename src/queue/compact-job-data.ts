@@ -24,7 +24,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { ValidItem } from '../jobs/input-row.ts';
-import { parseJobId } from '../jobs/job-id.ts';
+import { canonicalTargetValue, parseJobId } from '../jobs/job-id.ts';
 import type { QueueJobData } from './queue-job.ts';
 
 /** Distinct parameter sets one submit stores; rows beyond them carry their parameters inline. */
@@ -58,9 +58,8 @@ export function createParamSetEncoder(maxSets = MAX_PARAM_SETS): ParamSetEncoder
   let fresh = new Map<string, string>();
   return {
     encode(item, batchId) {
-      const parts = parseJobId(item.jobId);
       const field = item.target.field;
-      if (!parts || parts.field !== field || !(field in item.params)) return undefined;
+      if (!(field in item.params)) return undefined;
       const { [field]: targetValue, ...rest } = item.params;
       const json = JSON.stringify(rest);
       let id = named.get(json);
@@ -77,8 +76,8 @@ export function createParamSetEncoder(maxSets = MAX_PARAM_SETS): ParamSetEncoder
       }
       if (id === null) return undefined;
       const data: CompactJobData = { b: batchId, r: item.row, p: id };
-      // The id holds the canonical spelling as a string; anything else travels as it is.
-      if (targetValue !== parts.value) data.v = targetValue;
+      // The id holds the canonical spelling as a string (job-id.ts); anything else travels as it is.
+      if (targetValue !== canonicalTargetValue(field, item.target.value)) data.v = targetValue;
       return data;
     },
     takeNewSets() {

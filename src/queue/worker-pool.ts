@@ -91,7 +91,10 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
   const { keys, logger } = options;
   const store: RedisClient = createRedis(options.redis, 'worker');
   // The processors' record reads and writes: two per job from every concurrent job, batched.
-  const records: RedisClient = createRedis(options.redis, 'worker', { autoPipelining: true });
+  const records: RedisClient = createRedis(options.redis, 'worker', {
+    autoPipelining: true,
+    coalesceWrites: true,
+  });
   const results = createResultStore(store, keys);
   const abort = new AbortController();
   const queues = new Map<string, Queue>();
@@ -165,7 +168,8 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
       signal: abort.signal,
       ...(options.events ? { events: options.events } : {}),
     });
-    const connection = createRedis(options.redis, 'worker');
+    // BullMQ's own writes (completing a job, fetching the next) coalesce too.
+    const connection = createRedis(options.redis, 'worker', { coalesceWrites: true });
     workerConnections.push(connection);
     const address = keys.accountQueue(account);
     const worker = new Worker(address.name, processor, {
