@@ -395,72 +395,83 @@ export function createProducer(options: ProducerOptions): Producer {
       [...sets].map(([id, json]) => [id, JSON.parse(json) as Record<string, unknown>]),
     );
     const readSet: ParamSetReader = async (_batch, id) => setsById.get(id);
-    // The next chunk is read while this one is written (as in stage): a record that turns final
-    // in between only means its job is added and completes with no call.
+    // Redis runs a chunk's addBulk as one transaction; meanwhile this process reads and builds the
+    // next chunks. Reads go over a connection of their own, or they would wait behind the adds;
+    // two adds may be in flight, so one is built while Redis runs the other. A record that turns
+    // final in between only means its job is added and completes with no call.
+    const reader = meta.valid > chunkSize ? redis.duplicate() : redis;
+    reader.on('error', () => {});
+    const readerResults = reader === redis ? results : createResultStore(reader, keys);
     const read = async (start: number) => {
-      const chunk = (await redis.lrange(staging, start, start + chunkSize - 1)).map(parseStagedLine);
-      return { chunk, known: await results.getMany(chunk.map((item) => item.jobId)) };
+      const chunk = (await reader.lrange(staging, start, start + chunkSize - 1)).map(parseStagedLine);
+      return { chunk, known: await readerResults.getMany(chunk.map((item) => item.jobId)) };
     };
     let next = meta.valid > 0 ? read(0) : undefined;
-    let adding: Promise<void> = Promise.resolve();
+    const adding: Promise<void>[] = [];
     let addFailed: { error: unknown } | undefined;
-    for (let start = 0; start < meta.valid; start += chunkSize) {
-      const { chunk, known } = await (next as ReturnType<typeof read>);
-      next = start + chunkSize < meta.valid ? read(start + chunkSize) : undefined;
-      // Awaited in the next round; until then a failure must not end the process unheard.
-      next?.catch(() => {});
-      const byQueue = new Map<
-        string,
-        { name: string; data: QueueJobData | CompactJobData; opts: typeof jobOptions }[]
-      >();
-      const redo: StagedJob[] = [];
-      chunk.forEach((item, i) => {
-        const record = known[i];
-        if (record && FINAL_OUTCOMES.has(record.outcome)) {
-          // Dead-lettered and asked for again (or purged): run with this row's parameters.
-          if (runsAgain(record, submitOptions)) {
-            redo.push(item);
+    try {
+      for (let start = 0; start < meta.valid; start += chunkSize) {
+        const { chunk, known } = await (next as ReturnType<typeof read>);
+        next = start + chunkSize < meta.valid ? read(start + chunkSize) : undefined;
+        // Awaited in the next round; until then a failure must not end the process unheard.
+        next?.catch(() => {});
+        const byQueue = new Map<
+          string,
+          { name: string; data: QueueJobData | CompactJobData; opts: typeof jobOptions }[]
+        >();
+        const redo: StagedJob[] = [];
+        chunk.forEach((item, i) => {
+          const record = known[i];
+          if (record && FINAL_OUTCOMES.has(record.outcome)) {
+            // Dead-lettered and asked for again (or purged): run with this row's parameters.
+            if (runsAgain(record, submitOptions)) {
+              redo.push(item);
+              return;
+            }
+            // Finished before (another batch or an earlier row): no second vendor call.
+            alreadyFinished++;
             return;
           }
-          // Finished before (another batch or an earlier row): no second vendor call.
-          alreadyFinished++;
-          return;
+          const list = byQueue.get(item.account) ?? [];
+          list.push({ name: item.operation, data: item.data, opts: { ...jobOptions, jobId: item.jobId } });
+          byQueue.set(item.account, list);
+        });
+        const skip = Math.max(0, listed - start);
+        if (adding.length >= 2) await adding.shift();
+        if (addFailed) throw addFailed.error;
+        // One connection, commands in the order sent: the chunk's item list entries before its jobs.
+        adding.push(
+          Promise.all([
+            batches.appendItems(
+              batchId,
+              chunk.slice(skip).map((item) => ({ row: item.row, jobId: item.jobId })),
+              start + skip,
+            ),
+            (async () => {
+              for (const [account, jobs] of byQueue) await queueFor(account).addBulk(jobs);
+            })(),
+          ]).then(
+            () => {},
+            (error: unknown) => {
+              addFailed = { error };
+            },
+          ),
+        );
+        for (const jobs of byQueue.values()) enqueued += jobs.length;
+        for (const { jobId, operation, data } of redo) {
+          if (!options.deadLetter) throw new Error('the producer was built without a dead-letter queue');
+          const full = await expandJobData(jobId, operation, data, readSet);
+          if (!full.ok) throw new Error(`job ${jobId}: ${full.error}`);
+          const again = await options.deadLetter.retry(jobId, full.data as QueueJobData);
+          if (again.ok) retried++;
+          else alreadyFinished++;
         }
-        const list = byQueue.get(item.account) ?? [];
-        list.push({ name: item.operation, data: item.data, opts: { ...jobOptions, jobId: item.jobId } });
-        byQueue.set(item.account, list);
-      });
-      const skip = Math.max(0, listed - start);
-      await batches.appendItems(
-        batchId,
-        chunk.slice(skip).map((item) => ({ row: item.row, jobId: item.jobId })),
-        start + skip,
-      );
-      // This chunk's jobs are added while the next chunk is read and prepared (one addBulk in
-      // flight at a time, on one connection: Redis runs them in input order, each after its
-      // chunk's item list entries).
-      await adding;
-      if (addFailed) throw addFailed.error;
-      adding = (async () => {
-        for (const [account, jobs] of byQueue) await queueFor(account).addBulk(jobs);
-      })().then(
-        () => {},
-        (error: unknown) => {
-          addFailed = { error };
-        },
-      );
-      for (const jobs of byQueue.values()) enqueued += jobs.length;
-      for (const { jobId, operation, data } of redo) {
-        if (!options.deadLetter) throw new Error('the producer was built without a dead-letter queue');
-        const full = await expandJobData(jobId, operation, data, readSet);
-        if (!full.ok) throw new Error(`job ${jobId}: ${full.error}`);
-        const again = await options.deadLetter.retry(jobId, full.data as QueueJobData);
-        if (again.ok) retried++;
-        else alreadyFinished++;
       }
+      await Promise.all(adding);
+      if (addFailed) throw addFailed.error;
+    } finally {
+      if (reader !== redis) reader.disconnect();
     }
-    await adding;
-    if (addFailed) throw addFailed.error;
     await redis.del(staging);
     meta.state = 'submitted';
     await batches.writeMeta(meta);
