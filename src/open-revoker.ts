@@ -136,7 +136,6 @@ export async function openRevoker(config: RevokerConfig, open: OpenOptions = {})
   const producer = createProducer({
     redis,
     keys,
-    retry: config.retry,
     deadLetter,
     ...(open.producerName ? { name: open.producerName } : {}),
     validation: {

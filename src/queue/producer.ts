@@ -43,7 +43,11 @@ export interface ProducerOptions {
   redis: RedisClient;
   keys: KeySpace;
   validation: ValidationContext;
-  retry: RetrySettings;
+  /**
+   * @deprecated Unused: jobs carry no retry options any more; the worker retries by its own
+   * config's `retry` section (job-options.ts).
+   */
+  retry?: RetrySettings;
   /** Rows per Redis round trip. @defaultValue 1000 */
   chunkSize?: number;
   /** Runs dead-lettered items again (submit --retry-dead-lettered, purged items). */
