@@ -6,6 +6,7 @@
  */
 import { Worker } from 'bullmq';
 import { Pool } from 'undici';
+import { progress } from './log.ts';
 import { LOGIN_NAME, LOGIN_PASSWORD, QUEUE_NAME, REASON } from './orders.ts';
 import { connectRedis } from './redis.ts';
 
@@ -108,4 +109,22 @@ export async function runBareWorker(options: {
     failed,
     notZero,
   };
+}
+
+/** Warms the sandbox (TLS, JIT) with direct POSTs, so the first measured run does not pay for it. */
+export async function warmSandbox(
+  sandbox: { url: string; caPem: string },
+  orders: readonly string[],
+  concurrency: number,
+  scenario: string,
+): Promise<void> {
+  progress(`${scenario}: warm-up, ${orders.length.toLocaleString('en')} direct POSTs`);
+  const pool = sandboxPool(sandbox.url, sandbox.caPem, concurrency);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < orders.length) await postRevoke(pool, orders[next++] ?? '', REASON);
+    }),
+  );
+  await pool.close();
 }

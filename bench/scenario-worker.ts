@@ -12,11 +12,11 @@ import { accountJobOptions } from '../src/queue/job-options.ts';
 import { keySpace } from '../src/queue/keys.ts';
 import { runWorker } from '../src/run-worker.ts';
 import { bareAddBulk } from './bare-producer.ts';
-import { postRevoke, runBareWorker, sandboxPool } from './bare-worker.ts';
+import { runBareWorker, warmSandbox } from './bare-worker.ts';
 import { benchConfig, benchEnv } from './config.ts';
 import { type BenchContext, benchLogger } from './context.ts';
 import { medianBy, perSecond, progress, round, sleep } from './log.ts';
-import { ACCOUNT, bareJobs, REASON, revokeRows } from './orders.ts';
+import { ACCOUNT, bareJobs, revokeRows } from './orders.ts';
 import { benchPrefix, deleteKeys } from './redis.ts';
 import { type BenchSandbox, startSandboxProcess } from './sandbox-child.ts';
 
@@ -84,7 +84,7 @@ export async function scenarioWorker(
       next += n;
       return orders;
     };
-    await warmUp(sandbox, take(DIRECT_WARM_UP), concurrency);
+    await warmSandbox(sandbox, take(DIRECT_WARM_UP), concurrency, 'worker');
     progress(`worker: warm-up runs of each side (${SIDE_WARM_UP.toLocaleString('en')} jobs)`);
     await runRevokerSide(ctx, sandbox, take(SIDE_WARM_UP), concurrency);
     await runBareSide(ctx, sandbox, take(SIDE_WARM_UP), concurrency);
@@ -119,19 +119,6 @@ export async function scenarioWorker(
   } finally {
     await sandbox.close();
   }
-}
-
-/** Warms the sandbox (TLS, JIT) with direct POSTs. */
-async function warmUp(sandbox: BenchSandbox, orders: readonly string[], concurrency: number): Promise<void> {
-  progress(`worker: warm-up, ${orders.length.toLocaleString('en')} direct POSTs`);
-  const pool = sandboxPool(sandbox.url, sandbox.caPem, concurrency);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < orders.length) await postRevoke(pool, orders[next++] ?? '', REASON);
-    }),
-  );
-  await pool.close();
 }
 
 async function runRevokerSide(

@@ -19,11 +19,11 @@ import { openRevoker } from '../src/open-revoker.ts';
 import { QUEUE_STREAMS } from '../src/queue/job-options.ts';
 import { keySpace } from '../src/queue/keys.ts';
 import type { LatencySpec } from '../src/sandbox/latency.ts';
-import { postRevoke, sandboxPool } from './bare-worker.ts';
+import { warmSandbox } from './bare-worker.ts';
 import { type BenchConfigOptions, benchConfig, benchEnv, writeBenchConfig } from './config.ts';
 import type { BenchContext } from './context.ts';
 import { perSecond, progress, round, sleep, until } from './log.ts';
-import { ACCOUNT, REASON, revokeRows } from './orders.ts';
+import { ACCOUNT, revokeRows } from './orders.ts';
 import { benchPrefix, commandStats, connectedClients, deleteKeys, redisCpuMs } from './redis.ts';
 import { type BenchSandbox, startSandboxProcess } from './sandbox-child.ts';
 import { processUsage, startWorkerProcess, type WorkerProcess } from './worker-process.ts';
@@ -150,7 +150,7 @@ export async function scenarioWorkers(
       next += n;
       return orders;
     };
-    await warmUp(sandbox, take(SANDBOX_WARM_UP), concurrency);
+    await warmSandbox(sandbox, take(SANDBOX_WARM_UP), concurrency, 'workers');
 
     const noLatency: WorkersRunResult[] = [];
     for (const processes of PROCESS_COUNTS) {
@@ -193,19 +193,6 @@ export async function scenarioWorkers(
     await sandbox.close();
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** Warms the sandbox (TLS, JIT) with direct POSTs, so the first run does not pay for it. */
-async function warmUp(sandbox: BenchSandbox, orders: readonly string[], concurrency: number): Promise<void> {
-  progress(`workers: warm-up, ${orders.length.toLocaleString('en')} direct POSTs`);
-  const pool = sandboxPool(sandbox.url, sandbox.caPem, concurrency);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < orders.length) await postRevoke(pool, orders[next++] ?? '', REASON);
-    }),
-  );
-  await pool.close();
 }
 
 interface Snapshot {
