@@ -24,7 +24,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { ValidItem } from '../jobs/input-row.ts';
-import { canonicalTargetValue, parseJobId } from '../jobs/job-id.ts';
+import { canonicalTargetValue, type JobIdParts, parseJobId } from '../jobs/job-id.ts';
 import type { QueueJobData } from './queue-job.ts';
 
 /** Distinct parameter sets one submit stores; rows beyond them carry their parameters inline. */
@@ -107,11 +107,13 @@ export async function expandJobData(
   operationName: string,
   data: unknown,
   readSet: ParamSetReader,
+  /** The job id read already (the processor has it): not parsed twice on the per-job path. */
+  parsedId: JobIdParts | undefined = parseJobId(jobId),
 ): Promise<{ ok: true; data: unknown; expanded: boolean } | { ok: false; error: string }> {
   if (!isCompactJobData(data)) return { ok: true, data, expanded: false };
   const compact = compactJobDataSchema.safeParse(data);
   if (!compact.success) return { ok: false, error: z.prettifyError(compact.error) };
-  const parts = parseJobId(jobId);
+  const parts = parsedId;
   if (!parts || parts.operation !== operationName) {
     return { ok: false, error: `compact job data, but the job id "${jobId}" does not name its target` };
   }
@@ -127,6 +129,17 @@ export async function expandJobData(
     rehearsal: parts.rehearsal,
   };
   return { ok: true, data: full, expanded: true };
+}
+
+/**
+ * What a job's data says as it was read, without its parameter set: for telling listeners about a
+ * job that could not be run (its set gone, its data unreadable), which get what there is.
+ */
+export function jobDataAsRead(jobName: string, data: unknown): Partial<QueueJobData> {
+  if (isCompactJobData(data)) {
+    return { operation: jobName as QueueJobData['operation'], batchId: data.b, row: data.r };
+  }
+  return data as Partial<QueueJobData>;
 }
 
 /**

@@ -21,7 +21,7 @@ import type { OperationSpec, VendorAccount } from '../vendors/operation.ts';
 import { makeOutcome, type Outcome } from '../vendors/outcome.ts';
 import { getOperation } from '../vendors/registry.ts';
 import type { AccountControl } from './account-control.ts';
-import { expandJobData, isCompactJobData, type ParamSetReader } from './compact-job-data.ts';
+import { expandJobData, jobDataAsRead, type ParamSetReader } from './compact-job-data.ts';
 import type { DeadLetter, DeadLetterEntry } from './dead-letter.ts';
 import { type AfterResume, type Decision, decide, escalates } from './decide.ts';
 import {
@@ -138,7 +138,7 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
       ? { lockKey: `${job.queueQualifiedName}:${jobId}:lock`, token }
       : undefined;
     const jobTarget = parseJobId(jobId);
-    const expanded = await expandJobData(jobId, job.name, job.data, deps.paramSets);
+    const expanded = await expandJobData(jobId, job.name, job.data, deps.paramSets, jobTarget);
     // Expanded data is built from checked parts (the id's, the set's): one zod pass less per job.
     const parsed = !expanded.ok
       ? expanded
@@ -567,12 +567,7 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
     again: boolean,
   ): Promise<void> {
     // An INVALID_JOB has only job.data as read: it may lack fields, and the listener gets what there is.
-    const raw: unknown = job.data;
-    const data: Partial<QueueJobData> =
-      runData ??
-      (isCompactJobData(raw)
-        ? { operation: job.name as QueueJobData['operation'], batchId: raw.b, row: raw.r }
-        : (raw as Partial<QueueJobData>));
+    const data = runData ?? jobDataAsRead(job.name, job.data);
     await tell(events.itemFinished, {
       account: deps.accountName,
       operation: data.operation ?? ('' as QueueJobData['operation']),

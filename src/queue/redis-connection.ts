@@ -115,16 +115,12 @@ export function createRedis(
  */
 function coalesceWrites(client: Redis): void {
   const send = client.sendCommand.bind(client);
-  let corked: NodeJS.WritableStream | undefined;
   client.sendCommand = ((command, stream) => {
     const socket = client.status === 'ready' ? client.stream : undefined;
-    if (corked === undefined && socket !== undefined && !socket.writableCorked) {
+    // Already corked: by this turn's first command, or by inOneWrite (which uncorks its own).
+    if (socket !== undefined && !socket.writableCorked) {
       socket.cork();
-      corked = socket;
-      setImmediate(() => {
-        corked = undefined;
-        socket.uncork();
-      });
+      setImmediate(() => socket.uncork());
     }
     return send(command, stream);
   }) as Redis['sendCommand'];
