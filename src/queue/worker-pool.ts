@@ -91,10 +91,7 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
   const { keys, logger } = options;
   const store: RedisClient = createRedis(options.redis, 'worker');
   // The processors' record reads and writes: two per job from every concurrent job, batched.
-  const records: RedisClient = createRedis(options.redis, 'worker', {
-    autoPipelining: true,
-    coalesceWrites: true,
-  });
+  const records: RedisClient = createRedis(options.redis, 'worker', { coalesceWrites: true });
   const results = createResultStore(store, keys);
   const abort = new AbortController();
   const queues = new Map<string, Queue>();

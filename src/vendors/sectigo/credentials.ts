@@ -55,6 +55,31 @@ export type CredentialFields = FieldCheck<ReadonlyArray<readonly [string, string
  * `acceptsSasp` is true only for AutoRevokeSSL.
  */
 export function credentialFields(credentials: SectigoCredentials, acceptsSasp: boolean): CredentialFields {
+  // Every call asks this of the same few accounts: the check is kept per credentials object, and
+  // used again only while the object still holds the values it was made from.
+  const key = acceptsSasp ? checkedWithSasp : checkedWithoutSasp;
+  const kept = key.get(credentials);
+  if (kept !== undefined && sameValues(kept.values, credentials)) return kept.fields;
+  const fields = checkCredentialFields(credentials, acceptsSasp);
+  key.set(credentials, { values: valuesOf(credentials), fields });
+  return fields;
+}
+
+interface CheckedCredentials {
+  values: readonly unknown[];
+  fields: CredentialFields;
+}
+const checkedWithSasp = new WeakMap<SectigoCredentials, CheckedCredentials>();
+const checkedWithoutSasp = new WeakMap<SectigoCredentials, CheckedCredentials>();
+
+const valuesOf = (credentials: SectigoCredentials): unknown[] => {
+  const record = credentials as unknown as Record<string, unknown>;
+  return [record['saspSessionID'], record['loginName'], record['loginPassword'], Object.keys(record).length];
+};
+const sameValues = (values: readonly unknown[], credentials: SectigoCredentials): boolean =>
+  valuesOf(credentials).every((value, i) => value === values[i]);
+
+function checkCredentialFields(credentials: SectigoCredentials, acceptsSasp: boolean): CredentialFields {
   if ('saspSessionID' in credentials) {
     if (!acceptsSasp) {
       return { ok: false, message: 'this endpoint takes loginName/loginPassword, not a saspSessionID' };
