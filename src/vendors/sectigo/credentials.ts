@@ -73,8 +73,8 @@ const checkedWithSasp = new WeakMap<SectigoCredentials, CheckedCredentials>();
 const checkedWithoutSasp = new WeakMap<SectigoCredentials, CheckedCredentials>();
 
 const valuesOf = (credentials: SectigoCredentials): unknown[] => {
-  const record = credentials as unknown as Record<string, unknown>;
-  return [record['saspSessionID'], record['loginName'], record['loginPassword'], Object.keys(record).length];
+  const record = credentials as { saspSessionID?: unknown; loginName?: unknown; loginPassword?: unknown };
+  return [record.saspSessionID, record.loginName, record.loginPassword, Object.keys(record).length];
 };
 const sameValues = (values: readonly unknown[], credentials: SectigoCredentials): boolean =>
   valuesOf(credentials).every((value, i) => value === values[i]);
