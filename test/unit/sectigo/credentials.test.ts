@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { credentialFields } from '../../../src/vendors/sectigo/credentials.ts';
 import type { SectigoCredentials } from '../../../src/vendors/operation.ts';
+import { credentialFields } from '../../../src/vendors/sectigo/credentials.ts';
 
 describe('credentialFields', () => {
   it('gives the login fields in wire order, and the SASP session only where the endpoint takes one', () => {
@@ -25,12 +25,12 @@ describe('credentialFields', () => {
       Record<string, unknown>;
     const first = credentialFields(credentials, true);
     expect(credentialFields(credentials, true)).toBe(first);
-    credentials['loginPassword'] = 'x'.repeat(1000);
+    credentials.loginPassword = 'x'.repeat(1000);
     expect(credentialFields(credentials, true)).toMatchObject({
       ok: false,
       message: expect.stringMatching(/loginPassword must be at most/),
     });
-    credentials['loginPassword'] = 'new';
+    credentials.loginPassword = 'new';
     expect(credentialFields(credentials, true)).toMatchObject({
       ok: true,
       value: [
@@ -38,7 +38,7 @@ describe('credentialFields', () => {
         ['loginPassword', 'new'],
       ],
     });
-    credentials['extra'] = 'field';
+    credentials.extra = 'field';
     expect(credentialFields(credentials, true).ok).toBe(false);
   });
 });
