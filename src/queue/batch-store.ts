@@ -71,6 +71,8 @@ export interface BatchStore {
    * atomic step), to parse with parseItemRecord.
    */
   joinItem(meta: BatchMeta, item: BatchItemRef): Promise<string | null>;
+  /** joinItem for several items at once (one script run): their records, in the order given. */
+  joinItems(meta: BatchMeta, items: readonly BatchItemRef[]): Promise<(string | null)[]>;
   readMeta(batchId: string): Promise<BatchMeta | undefined>;
   /** Appends items whose first lands at list index `firstIndex` (the list's length before). */
   appendItems(batchId: string, items: readonly BatchItemRef[], firstIndex: number): Promise<void>;
@@ -164,6 +166,73 @@ export function createBatchStore(redis: RedisClient, keys: KeySpace): BatchStore
     if (indexed.size >= MAX_REMEMBERED_INDEXED) indexed.clear();
     indexed.add(batchId);
   };
+  async function joinItems(meta: BatchMeta, items: readonly BatchItemRef[]): Promise<(string | null)[]> {
+    if (items.length === 0) return [];
+    // One round trip of commands sent together, one per slot: the batch (a script: a MULTI of a
+    // dozen commands cost the API a third of its throughput per item, bench e), the fleet's
+    // index, and the items' records (one HMGET per account).
+    const join = () =>
+      joinBatchScript.run(
+        redis,
+        [keys.batchMeta(meta.id), keys.batchItems(meta.id)],
+        // Whole entries (each an anchor): nothing to diff against across calls.
+        [
+          meta.id,
+          meta.createdAt,
+          meta.state,
+          meta.source,
+          ...items.map((item) => `${item.row}\t${item.jobId}`),
+        ],
+      );
+    const readRecords = async (): Promise<(string | null)[]> => {
+      const records: (string | null)[] = new Array(items.length).fill(null);
+      const byAccount = new Map<string, number[]>();
+      items.forEach((item, i) => {
+        const account = accountOfJobId(item.jobId);
+        if (account === undefined) return;
+        const at = byAccount.get(account) ?? [];
+        at.push(i);
+        byAccount.set(account, at);
+      });
+      await Promise.all(
+        [...byAccount].map(async ([account, at]) => {
+          const values = await redis.hmget(keys.results(account), ...at.map((i) => items[i]!.jobId));
+          values.forEach((value, k) => {
+            records[at[k]!] = value;
+          });
+        }),
+      );
+      return records;
+    };
+    if (!indexed.has(meta.id)) {
+      // The index entries go with this store's first items of the batch (NX: only the batch's
+      // first item's count), in the same write as the batch's script: a crash between the two
+      // cannot leave a batch no index lists. In one socket write (inOneWrite): four writes cost
+      // more CPU than the four commands.
+      const [, , , records] = await Promise.all(
+        inOneWrite(redis, () => [
+          redis.zadd(keys.batches, 'NX', meta.createdAt, meta.id),
+          // A batch of the day is watched like any submitted batch (announced once its day is over).
+          watched(meta) ? redis.zadd(keys.batchesOpen, 'NX', meta.createdAt, meta.id) : null,
+          join(),
+          readRecords(),
+        ]),
+      );
+      rememberIndexed(meta.id);
+      return records;
+    }
+    // Later items: the entries are there (nothing drops a live batch's entries but its removal,
+    // and the script re-creates a removed batch and says so: then it is indexed again). Two
+    // commands fewer per API item.
+    const [created, records] = await Promise.all(inOneWrite(redis, () => [join(), readRecords()]));
+    if (created === 1) {
+      const index = redis.multi().zadd(keys.batches, 'NX', meta.createdAt, meta.id);
+      if (watched(meta)) index.zadd(keys.batchesOpen, 'NX', meta.createdAt, meta.id);
+      await index.exec();
+    }
+    return records;
+  }
+
   return {
     async claim(meta) {
       // HSETNX on the id field is the claim: of two submits naming one id, exactly one wins.
@@ -201,47 +270,8 @@ export function createBatchStore(redis: RedisClient, keys: KeySpace): BatchStore
       await index.exec();
       await redis.hset(keys.batchMeta(meta.id), metaFields(meta));
     },
-    async joinItem(meta, item) {
-      // One round trip of commands sent together, one per slot: the batch (a script: a MULTI of a
-      // dozen commands cost the API a third of its throughput per item, bench e), the fleet's
-      // index, and the item's record.
-      const account = accountOfJobId(item.jobId);
-      const join = () =>
-        joinBatchScript.run(
-          redis,
-          [keys.batchMeta(meta.id), keys.batchItems(meta.id)],
-          // A whole entry (list index 0 is an anchor): nothing to diff against across calls.
-          [meta.id, meta.createdAt, meta.state, meta.source, ...encodeItems([item], 0)],
-        );
-      const readRecord = () => (account === undefined ? null : redis.hget(keys.results(account), item.jobId));
-      if (!indexed.has(meta.id)) {
-        // The index entries go with this store's first item of the batch (NX: only the batch's
-        // first item's count), in the same write as the batch's script: a crash between the two
-        // cannot leave a batch no index lists. In one socket write (inOneWrite): four writes cost
-        // more CPU than the four commands.
-        const [, , , record] = await Promise.all(
-          inOneWrite(redis, () => [
-            redis.zadd(keys.batches, 'NX', meta.createdAt, meta.id),
-            // A batch of the day is watched like any submitted batch (announced once its day is over).
-            watched(meta) ? redis.zadd(keys.batchesOpen, 'NX', meta.createdAt, meta.id) : null,
-            join(),
-            readRecord(),
-          ]),
-        );
-        rememberIndexed(meta.id);
-        return record;
-      }
-      // Later items: the entries are there (nothing drops a live batch's entries but its removal,
-      // and the script re-creates a removed batch and says so: then it is indexed again). Two
-      // commands fewer per API item.
-      const [created, record] = await Promise.all(inOneWrite(redis, () => [join(), readRecord()]));
-      if (created === 1) {
-        const index = redis.multi().zadd(keys.batches, 'NX', meta.createdAt, meta.id);
-        if (watched(meta)) index.zadd(keys.batchesOpen, 'NX', meta.createdAt, meta.id);
-        await index.exec();
-      }
-      return record;
-    },
+    joinItem: async (meta, item) => (await joinItems(meta, [item]))[0] ?? null,
+    joinItems,
     async readMeta(batchId) {
       const hash = await redis.hgetall(keys.batchMeta(batchId));
       if (!hash.id) return undefined;

@@ -99,6 +99,9 @@ export function createRedis(
   return client;
 }
 
+/** Connections made with `coalesceWrites`. */
+const coalescing = new WeakSet<RedisClient>();
+
 /**
  * The writes a connection makes in one turn of the event loop leave in one socket write.
  * A worker at concurrency 100 finishes jobs as their vendor answers arrive, each answer in an I/O
@@ -109,6 +112,7 @@ export function createRedis(
  * wait at most for the callbacks already due, and keep their order.
  */
 function coalesceWrites(client: Redis): void {
+  coalescing.add(client);
   const send = client.sendCommand.bind(client);
   client.sendCommand = ((command, stream) => {
     const socket = client.status === 'ready' ? client.stream : undefined;
@@ -130,7 +134,9 @@ function coalesceWrites(client: Redis): void {
  */
 export function inOneWrite<T>(redis: RedisClient, send: () => T): T {
   const socket = redis instanceof Redis && redis.status === 'ready' ? redis.stream : undefined;
-  if (socket === undefined) return send();
+  // A coalescing connection holds the turn's writes anyway: uncorking here would send this
+  // caller's commands at once, alone, instead of with those of the other requests of the turn.
+  if (socket === undefined || coalescing.has(redis)) return send();
   socket.cork();
   try {
     return send();

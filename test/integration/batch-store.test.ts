@@ -2,7 +2,8 @@
  * batch-store.ts joinItem on a real Redis: the batch of the day single items join is created by
  * its first item and indexed (all batches, open ones), counts and lists every item, and is indexed
  * again when it was removed while this store still knew it (joinItem writes the index entries
- * only with a store's first item of a batch).
+ * only with a store's first item of a batch). joinItems, the API's items of one turn at once,
+ * counts, lists and reads them all in one script run.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -72,5 +73,31 @@ describe('joinItem', () => {
     await redis.zrem(keys.batchesOpen, id);
     await createBatchStore(redis, keys).joinItem(meta(id), { row: 1, jobId: 'acme~x~orderNumber~6' });
     expect(await indexed(id)).toEqual({ all: true, open: true });
+  });
+});
+
+describe('joinItems', () => {
+  it('joins several items in one call: counted, listed in the order given, their records read per account', async () => {
+    const store = createBatchStore(redis, keys);
+    const id = `lib-api-${randomUUID().slice(0, 8)}`;
+    await redis.hset(keys.results('acme'), 'acme~x~orderNumber~12', '{"o":"r"}');
+    await redis.hset(keys.results('other'), 'other~x~orderNumber~13', '{"o":"d"}');
+    const items = ['acme~x~orderNumber~11', 'acme~x~orderNumber~12', 'other~x~orderNumber~13'].map(
+      (jobId) => ({
+        row: 1,
+        jobId,
+      }),
+    );
+    expect(await store.joinItems(meta(id), items)).toEqual([null, '{"o":"r"}', '{"o":"d"}']);
+    expect(await store.joinItems(meta(id), [{ row: 1, jobId: 'acme~x~orderNumber~14' }])).toEqual([null]);
+    expect(await store.joinItems(meta(id), [])).toEqual([]);
+    expect(await indexed(id)).toEqual({ all: true, open: true });
+    expect(await store.readMeta(id)).toMatchObject({ rows: 4, valid: 4, invalid: 0, source: 'api:test' });
+    expect((await store.readItems(id, 0, 10)).map((i) => i.jobId)).toEqual([
+      'acme~x~orderNumber~11',
+      'acme~x~orderNumber~12',
+      'other~x~orderNumber~13',
+      'acme~x~orderNumber~14',
+    ]);
   });
 });
