@@ -60,7 +60,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     ...(options.name === undefined ? {} : { name: options.name }),
     redact: { paths: [...REDACT_PATHS], censor: '[redacted]' },
     // ISO times: the log is part of the audit trail, read by people as well as by machines.
-    timestamp: pino.stdTimeFunctions.isoTime,
+    timestamp: isoTimeOncePerMillisecond(),
   };
   return options.destination === undefined ? pino(settings) : pino(settings, options.destination);
 }
@@ -75,12 +75,64 @@ export const LOG_BUFFER = Object.freeze({ bytes: 4096, flushMs: 250 });
  * line (bench e). The price: a hard kill (SIGKILL, out of memory) loses the last 250 ms of lines.
  */
 export function bufferedStdout(): DestinationStream {
-  return pino.destination({
-    dest: 1,
-    sync: false,
-    minLength: LOG_BUFFER.bytes,
-    periodicFlush: LOG_BUFFER.flushMs,
+  return chunkedLines(pino.destination({ dest: 1, sync: false }));
+}
+
+interface Flushable extends DestinationStream {
+  flushSync(): void;
+}
+
+/**
+ * Lines gathered into chunks before they reach `stream` (sonic-boom, which writes them). Not
+ * sonic-boom's own `minLength`: it measures the whole pending text (Buffer.byteLength, up to 16 KiB)
+ * on every line, a fifth of a request line's cost here. Flushed at exit.
+ */
+export function chunkedLines(
+  stream: Flushable,
+  bytes: number = LOG_BUFFER.bytes,
+  flushMs: number = LOG_BUFFER.flushMs,
+): DestinationStream {
+  let lines: string[] = [];
+  // Characters, not bytes: a threshold, and the same for the ASCII lines the log holds.
+  let size = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const flush = () => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    if (lines.length === 0) return;
+    const chunk = lines.join('');
+    lines = [];
+    size = 0;
+    stream.write(chunk);
+  };
+  // Ahead of pino's own handlers for the stream, which end it on beforeExit.
+  process.prependOnceListener('beforeExit', flush);
+  process.prependOnceListener('exit', () => {
+    flush();
+    stream.flushSync();
   });
+  return {
+    write(line: string) {
+      lines.push(line);
+      size += line.length;
+      if (size >= bytes) flush();
+      else if (timer === undefined) timer = setTimeout(flush, flushMs).unref();
+    },
+  };
+}
+
+/** pino's isoTime, made once per millisecond: a busy server logs many lines in one. */
+function isoTimeOncePerMillisecond(): () => string {
+  let last = -1;
+  let text = '';
+  return () => {
+    const now = Date.now();
+    if (now !== last) {
+      last = now;
+      text = `,"time":"${new Date(now).toISOString()}"`;
+    }
+    return text;
+  };
 }
 
 function key(name: string): string {

@@ -3,7 +3,7 @@
  * logged once, when answered ("request completed", server.ts), refused ones included, so a token
  * put where it does not belong (a query string, a path segment) would reach the log: the URL is
  * logged with such values replaced. Headers are logged from a short list; `authorization` and `cookie`
- * are on it only to show they were sent: the API logger's redaction censors both.
+ * are on it only to show they were sent: the serializer censors both.
  */
 import { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import { type Logger, SECRET_FIELD_NAMES } from '../logger.ts';
@@ -18,9 +18,8 @@ import { mayBeToken, safeDecode, TOKEN_QUERY_NAMES } from './auth.ts';
  * vendor credential, and requests reach the log only through the serializer below.
  */
 export const API_REDACT_PATHS: readonly string[] = Object.freeze([
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'req.headers["set-cookie"]',
+  // The request serializer censors the request's own headers (CENSORED_HEADERS): a nested path
+  // here would make the logger copy every request line's req and headers to censor them again.
   ...SECRET_FIELD_NAMES.map((name) => (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? name : `["${name}"]`)),
   'credentials.*',
 ]);
@@ -44,12 +43,14 @@ const LOGGED_HEADERS = [
   'idempotency-key',
   'x-request-id',
   'x-forwarded-for',
-  // Censored by the logger's redaction; logged so a reader sees whether one was sent.
+  // Censored (CENSORED_HEADERS); logged so a reader sees whether one was sent.
   'authorization',
   'cookie',
 ] as const;
 
 const CENSORED = '[redacted]';
+/** Request headers whose value is never logged, only that it was sent. */
+const CENSORED_HEADERS: ReadonlySet<string> = new Set(['authorization', 'cookie']);
 
 export interface LoggedRequest {
   method: string;
@@ -64,7 +65,7 @@ export function requestSerializer(tokens: TokenBook): (request: FastifyRequest) 
     const headers: LoggedRequest['headers'] = {};
     for (const name of LOGGED_HEADERS) {
       const value = request.headers[name];
-      if (value !== undefined) headers[name] = value;
+      if (value !== undefined) headers[name] = CENSORED_HEADERS.has(name) ? CENSORED : value;
     }
     return { method: request.method, url: safeUrl(request.url, tokens), remoteAddress: request.ip, headers };
   };
