@@ -26,7 +26,7 @@ const SCENARIOS = {
   b: { key: 'worker', run: (ctx: BenchContext) => scenarioWorker(ctx, scaled(20_000), 100) },
   c: { key: 'rateLimit', run: (ctx: BenchContext) => scenarioRate(ctx, 1_700) },
   d: { key: 'memory', run: (ctx: BenchContext) => scenarioMemory(ctx, scaled(1_000_000), 100) },
-  e: { key: 'api', run: (ctx: BenchContext) => scenarioApi(ctx, scaled(30_000), 50) },
+  e: { key: 'api', run: (ctx: BenchContext) => scenarioApi(ctx, scaled(50_000), 50) },
   f: { key: 'workers', run: (ctx: BenchContext) => scenarioWorkers(ctx, scaled(5_000), scaled(2_500), 50) },
 } as const;
 type ScenarioId = keyof typeof SCENARIOS;

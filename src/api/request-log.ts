@@ -63,8 +63,11 @@ export interface LoggedRequest {
 export function requestSerializer(tokens: TokenBook): (request: FastifyRequest) => LoggedRequest {
   return (request) => {
     const headers: LoggedRequest['headers'] = {};
+    // Read once: after a route's headers schema, fastify's request.headers merges the validated
+    // headers into a new object on every read.
+    const sent = request.raw?.headers ?? request.headers;
     for (const name of LOGGED_HEADERS) {
-      const value = request.headers[name];
+      const value = sent[name];
       if (value !== undefined) headers[name] = CENSORED_HEADERS.has(name) ? CENSORED : value;
     }
     return { method: request.method, url: safeUrl(request.url, tokens), remoteAddress: request.ip, headers };

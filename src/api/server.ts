@@ -5,7 +5,7 @@
  * does with queues goes through the revoker handle (src/open-revoker.ts): this layer knows HTTP.
  */
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifySchemaCompiler } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { RevokerConfig } from '../config.ts';
 import type { Logger } from '../logger.ts';
@@ -35,6 +35,23 @@ export interface ApiServerDeps {
   sessions?: SessionStore;
 }
 
+/**
+ * zod's validator, except for headers: once the schema accepts them the request keeps its own
+ * headers object. Given a validated copy, fastify's request.headers merges copy and original into
+ * a new object on every read (the request log reads nine headers). Header schemas only check
+ * strings, they change none, so nothing is lost.
+ */
+const keepCheckedHeaders: FastifySchemaCompiler<Parameters<typeof validatorCompiler>[0]['schema']> = (
+  route,
+) => {
+  const validate = validatorCompiler(route);
+  if (route.httpPart !== 'headers') return validate;
+  return (data) => {
+    const result = validate(data) as { error?: Error };
+    return result.error === undefined ? true : result;
+  };
+};
+
 /** A caller's own request id is kept when it is a plain token (it may be logged); else ours. */
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -54,7 +71,7 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
     requestTimeout: 600_000,
     logController: new OneLinePerRequest(),
   }).withTypeProvider<ZodTypeProvider>();
-  app.setValidatorCompiler(validatorCompiler);
+  app.setValidatorCompiler(keepCheckedHeaders);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('caller', null);
   installErrorReplies(app);
