@@ -553,8 +553,8 @@ export function createProducer(options: ProducerOptions): Producer {
       { account: valid.account, real: valid.rehearsal ? 0 : 1, rehearsal: valid.rehearsal ? 1 : 0 },
     ];
     await submitOptions.onValidated?.(split);
-    const now = new Date();
-    const batchId = `lib-${producerName}-${now.toISOString().slice(0, 10).replace(/-/g, '')}`;
+    const now = Date.now();
+    const batchId = `lib-${producerName}-${utcDay(now)}`;
     // The first item of the day creates the batch; the others find it. Listed (and counted)
     // before its job is added, like a file's rows: a crash in between leaves an item that reports
     // in-progress and is sent again by the next revoke() of it, never a job no report counts.
@@ -563,7 +563,7 @@ export function createProducer(options: ProducerOptions): Producer {
     const stored = await joinDay({
       meta: {
         id: batchId,
-        createdAt: now.getTime(),
+        createdAt: now,
         state: 'submitted',
         rows: 0,
         valid: 0,
@@ -652,6 +652,18 @@ function parseStagedLine(line: string): StagedJob {
     return { jobId, account: parts.account, operation: parts.operation, row: data.r, data };
   }
   return { jobId, account: data.account, operation: data.operation, row: data.row, data };
+}
+
+const DAY_MS = 86_400_000;
+let dayCached = { start: 0, text: '' };
+
+/** `YYYYMMDD` of a time (UTC), formatted once a day: a busy API asks it for every item. */
+export function utcDay(ms: number): string {
+  if (ms < dayCached.start || ms >= dayCached.start + DAY_MS) {
+    const start = ms - (ms % DAY_MS);
+    dayCached = { start, text: new Date(start).toISOString().slice(0, 10).replace(/-/g, '') };
+  }
+  return dayCached.text;
 }
 
 /** What a valid item's job holds. */

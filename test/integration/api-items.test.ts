@@ -18,7 +18,7 @@ beforeAll(async () => {
       rateLimits: ROOMY_SANDBOX_LIMITS,
       seedData: {
         orders: [
-          ...['4201', '4202', '4203', '4204'].map((n) => sectigoOrder(n)),
+          ...['4201', '4202', '4203', '4204', '4206'].map((n) => sectigoOrder(n)),
           sectigoOrder('4205', { product: 'smime' }),
         ],
       },
@@ -176,6 +176,18 @@ describe('revoker serve: POST /v1/items', () => {
     const batch = await api.call('GET', `/v1/batches/${accepted.batchId}`, { token: TOKENS.read });
     expect(batch.status).toBe(200);
     expect(batch.json<{ counts: Record<string, number> }>().counts.revoked).toBeGreaterThanOrEqual(1);
+  });
+
+  it('says rehearsal: true for an item sent with test=Y, a job of its own beside the real one', async () => {
+    const posted = await api.call('POST', '/v1/items', {
+      token: TOKENS.submit,
+      json: item('4206', { test: 'Y' }),
+    });
+    expect(posted.status, posted.text).toBe(202);
+    const accepted = posted.json<Accepted>();
+    expect(accepted).toMatchObject({ rehearsal: true, enqueued: true });
+    expect(accepted.jobId).not.toBe(jobIdOf('4206'));
+    expect(accepted.jobId.startsWith(jobIdOf('4206'))).toBe(true);
   });
 
   it('replaces an S/MIME certificate: the new order number reaches the item', async () => {

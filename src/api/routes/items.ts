@@ -13,7 +13,6 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ErrorCodes, RevokerError } from '../../errors.ts';
 import type { RowError, ValidItem } from '../../jobs/input-row.ts';
-import { parseJobId } from '../../jobs/job-id.ts';
 import { requireScope } from '../auth.ts';
 import { apiError } from '../error-reply.ts';
 import { BEARER, type RouteDeps } from '../route-deps.ts';
@@ -112,7 +111,8 @@ export const itemRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { revoke
           ...answer,
           outcome: result.outcome,
           enqueued: result.enqueued > 0 || result.retried > 0,
-          rehearsal: parseJobId(result.jobId)?.rehearsal ?? false,
+          // The item's own split (one account, one item): a rehearsal or not.
+          rehearsal: result.split.some((part) => part.rehearsal > 0),
         });
       } catch (error) {
         // Nothing was enqueued: a corrected retry may use the key.
