@@ -68,7 +68,9 @@ describe('resolveApiTokens', () => {
     expect(book.match(LONG_A)).toEqual({ name: 'pipeline', scopes: new Set(['submit']) });
     expect(book.match(LONG_B)?.name).toBe('ops');
     expect([...(book.match(LONG_B)?.scopes ?? [])]).toEqual(['read', 'admin']);
-    for (const wrong of ['', LONG_A.slice(1), `${LONG_A} `, LONG_A.toUpperCase(), `${LONG_B}\n`]) {
+    // The same number of UTF-8 bytes as LONG_A, not the same bytes.
+    const sameBytes = `é${LONG_A.slice(2)}`;
+    for (const wrong of ['', LONG_A.slice(1), `${LONG_A} `, LONG_A.toUpperCase(), `${LONG_B}\n`, sameBytes]) {
       expect(book.match(wrong), JSON.stringify(wrong)).toBeUndefined();
     }
   });
