@@ -229,27 +229,30 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
     const outcome = await callStep(run, step, requestId, data.followUp?.offset ?? 0);
     const attemptsBefore = attempts;
     attempts = appendAttempt(attempts, attemptFrom(outcome, now()));
-    deps.logger.info(
-      {
+    // The line's object is built only when it is logged: workers usually run at warn.
+    if (deps.logger.isLevelEnabled('info'))
+      deps.logger.info(
+        {
+          account: data.account,
+          operation: data.operation,
+          step,
+          target,
+          code: outcome.code,
+          class: outcome.class,
+          attempt: attemptsMadeOf(job, data) + 1,
+          latencyMs: Math.round(outcome.latencyMs),
+        },
+        'vendor call',
+      );
+    if (events.vendorCall)
+      await tell(events.vendorCall, {
         account: data.account,
         operation: data.operation,
         step,
-        target,
         code: outcome.code,
         class: outcome.class,
-        attempt: attemptsMadeOf(job, data) + 1,
-        latencyMs: Math.round(outcome.latencyMs),
-      },
-      'vendor call',
-    );
-    await tell(events.vendorCall, {
-      account: data.account,
-      operation: data.operation,
-      step,
-      code: outcome.code,
-      class: outcome.class,
-      latencyMs: outcome.latencyMs,
-    });
+        latencyMs: outcome.latencyMs,
+      });
 
     if (outcome.class !== 'rate-limited' && now() - lastServedAt >= 1000) {
       lastServedAt = now();
@@ -566,6 +569,7 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
     record: ItemRecord,
     again: boolean,
   ): Promise<void> {
+    if (!events.itemFinished) return;
     // An INVALID_JOB has only job.data as read: it may lack fields, and the listener gets what there is.
     const data = runData ?? jobDataAsRead(job.name, job.data);
     await tell(events.itemFinished, {
@@ -593,7 +597,8 @@ export function createProcessor(deps: ProcessorDeps): (job: Job, token?: string)
   ): Promise<RecordOutcome> {
     const result = await deps.results.write(run.jobId, record, { lock: run.lock });
     if (result.status === 'ok') {
-      if (FINAL_OUTCOMES.has(record.outcome)) await tellFinished(run.job, run.data, run.jobId, record, false);
+      if (events.itemFinished && FINAL_OUTCOMES.has(record.outcome))
+        await tellFinished(run.job, run.data, run.jobId, record, false);
       return record.outcome;
     }
     if (result.status === 'lock-lost') throw new LockLostError(run.jobId);

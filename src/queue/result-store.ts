@@ -67,6 +67,18 @@ export interface ResultStore {
 
 const FINALS = [...FINAL_OUTCOMES].join(',');
 
+/** The writeRecord script's list of allowed sources for a write, made once per outcome and mode. */
+const sourcesArgs = new Map<string, string>();
+function sourcesArg(to: ItemRecord['outcome'], mode: TransitionMode): string {
+  const key = `${mode}:${to}`;
+  let arg = sourcesArgs.get(key);
+  if (arg === undefined) {
+    arg = allowedSources(to, mode).join(',');
+    sourcesArgs.set(key, arg);
+  }
+  return arg;
+}
+
 export interface ResultStoreOptions {
   /**
    * The account of job ids that name none (ids revoker did not make, in this account's queue):
@@ -90,10 +102,17 @@ export function createResultStore(
     }
     return account;
   };
+  // An account's two hash names, built once (every job's two writes name them).
+  const hashesOf = new Map<string, { results: string; intents: string }>();
   const scriptKeys = (jobId: string, lock: LockProof | undefined) => {
     const account = accountOf(jobId);
+    let hashes = hashesOf.get(account);
+    if (hashes === undefined) {
+      hashes = { results: keys.results(account), intents: keys.intents(account) };
+      hashesOf.set(account, hashes);
+    }
     // The lock key is the job's in its account queue: the same slot as the account's hashes.
-    return [keys.results(account), keys.intents(account), lock?.lockKey ?? keys.results(account)];
+    return [hashes.results, hashes.intents, lock?.lockKey ?? hashes.results];
   };
   /** Job ids by account, with each id's place in the input: one HMGET or HDEL per account. */
   const byAccount = (jobIds: readonly string[]) => {
@@ -148,7 +167,7 @@ export function createResultStore(
         jobId,
         options.lock?.token ?? '',
         encodeItemRecord(record),
-        allowedSources(record.outcome, mode).join(','),
+        sourcesArg(record.outcome, mode),
         mode === 'normal' ? '1' : '0',
         options.clearIntent === false ? '0' : '1',
       ])) as [string, string | null];

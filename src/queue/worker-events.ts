@@ -66,21 +66,26 @@ export interface WorkerEvents {
  */
 export function combineWorkerEvents(...all: readonly (WorkerEvents | undefined)[]): WorkerEvents {
   const present = all.filter((e): e is WorkerEvents => e !== undefined);
-  const each = async (tell: (e: WorkerEvents) => void | Promise<void>): Promise<void> => {
-    const failures: unknown[] = [];
-    for (const e of present) {
-      try {
-        await tell(e);
-      } catch (error) {
-        failures.push(error);
+  const combined: WorkerEvents = {};
+  // A kind no listener wants stays absent, so the processor builds no event for it.
+  const combine = <K extends keyof WorkerEvents>(kind: K) => {
+    const listeners = present.filter((e) => e[kind] !== undefined);
+    if (listeners.length === 0) return;
+    combined[kind] = (async (event: Parameters<NonNullable<WorkerEvents[K]>>[0]) => {
+      const failures: unknown[] = [];
+      for (const e of listeners) {
+        try {
+          await (e[kind] as (event: unknown) => void | Promise<void>).call(e, event);
+        } catch (error) {
+          failures.push(error);
+        }
       }
-    }
-    if (failures.length > 0) throw new AggregateError(failures, 'worker event listeners failed');
+      if (failures.length > 0) throw new AggregateError(failures, 'worker event listeners failed');
+    }) as WorkerEvents[K];
   };
-  return {
-    vendorCall: (event) => each((e) => e.vendorCall?.(event)),
-    itemFinished: (event) => each((e) => e.itemFinished?.(event)),
-    accountHalted: (event) => each((e) => e.accountHalted?.(event)),
-    rateLimited: (event) => each((e) => e.rateLimited?.(event)),
-  };
+  combine('vendorCall');
+  combine('itemFinished');
+  combine('accountHalted');
+  combine('rateLimited');
+  return combined;
 }
