@@ -14,6 +14,7 @@
 import { accountOfJobId } from '../jobs/job-id.ts';
 import type { KeySpace } from './keys.ts';
 import { loadScript } from './lua-script.ts';
+import { positionsBy } from './positions-by.ts';
 import { inOneWrite, type RedisClient } from './redis-connection.ts';
 
 const joinBatchScript = loadScript('joinBatch-2.lua');
@@ -186,16 +187,8 @@ export function createBatchStore(redis: RedisClient, keys: KeySpace): BatchStore
       );
     const readRecords = async (): Promise<(string | null)[]> => {
       const records: (string | null)[] = new Array(items.length).fill(null);
-      const byAccount = new Map<string, number[]>();
-      items.forEach((item, i) => {
-        const account = accountOfJobId(item.jobId);
-        if (account === undefined) return;
-        const at = byAccount.get(account) ?? [];
-        at.push(i);
-        byAccount.set(account, at);
-      });
       await Promise.all(
-        [...byAccount].map(async ([account, at]) => {
+        [...positionsBy(items, (item) => accountOfJobId(item.jobId))].map(async ([account, at]) => {
           const values = await redis.hmget(keys.results(account), ...at.map((i) => items[i]!.jobId));
           values.forEach((value, k) => {
             records[at[k]!] = value;

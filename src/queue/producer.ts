@@ -33,6 +33,7 @@ import { FINAL_OUTCOMES, type ItemOutcome, type ItemRecord, parseItemRecord } fr
 import { accountJobOptions, QUEUE_STREAMS, type RetrySettings } from './job-options.ts';
 import type { KeySpace } from './keys.ts';
 import { perTurn } from './per-turn.ts';
+import { positionsBy } from './positions-by.ts';
 import type { QueueJobData } from './queue-job.ts';
 import type { RedisClient } from './redis-connection.ts';
 import { createResultStore } from './result-store.ts';
@@ -164,15 +165,9 @@ export function createProducer(options: ProducerOptions): Producer {
   // Single items of one turn join their batch of the day together: one script run and one record
   // read for all the requests a busy API parsed in that turn, not one each (bench e).
   const joinDay = perTurn(async (joins: { meta: BatchMeta; item: BatchItemRef }[]) => {
-    const byBatch = new Map<string, number[]>();
-    joins.forEach((join, i) => {
-      const at = byBatch.get(join.meta.id) ?? [];
-      at.push(i);
-      byBatch.set(join.meta.id, at);
-    });
     const records: (string | null)[] = new Array(joins.length).fill(null);
     await Promise.all(
-      [...byBatch.values()].map(async (at) => {
+      [...positionsBy(joins, (join) => join.meta.id).values()].map(async (at) => {
         // The batch is created from its first joiner's meta (a batch's other fields stay as set).
         const stored = await batches.joinItems(
           joins[at[0]!]!.meta,
