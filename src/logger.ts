@@ -70,12 +70,14 @@ export const LOG_BUFFER = Object.freeze({ bytes: 4096, flushMs: 250 });
 
 /**
  * Standard output written in chunks rather than a write per line: lines wait until LOG_BUFFER.bytes
- * gather or LOG_BUFFER.flushMs pass, and are flushed at exit (pino registers it). For a process
+ * gather or LOG_BUFFER.flushMs pass, and are flushed at exit (chunkedLines). For a process
  * that logs a line per request (`revoker serve`): there the write per line cost more CPU than the
  * line (bench e). The price: a hard kill (SIGKILL, out of memory) loses the last 250 ms of lines.
  */
 export function bufferedStdout(): DestinationStream {
-  return chunkedLines(pino.destination({ dest: 1, sync: false }));
+  // Written synchronously, as pino's own standard output is, a chunk at a time: an asynchronous
+  // write still in flight at exit would land after the lines flushed at exit (out of order).
+  return chunkedLines(pino.destination({ dest: 1, sync: true }));
 }
 
 interface Flushable extends DestinationStream {
