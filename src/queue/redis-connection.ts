@@ -32,7 +32,7 @@ export interface ConnectionOptions {
    * (`coalesceWrites`), for a connection many concurrent jobs or requests share: fewer syscalls on
    * both ends. A cluster gets ioredis auto-pipelining instead (one write per node and turn); on one
    * server that builds a Pipeline object per turn, which costs more than it saves when most turns
-   * carry one command (bench b: 0.77 → 0.82 of the bare worker without it). @defaultValue false
+   * carry one command (bench b A/B: 0.77 → 0.82–0.86 of the bare worker without it). @defaultValue false
    */
   coalesceWrites?: boolean;
 }
